@@ -1,0 +1,7 @@
+//! kafkasim: a deterministic Apache Kafka cluster simulator and teaching lab.
+//!
+//! Dependencies point one way: `sim -> protocol`; `check` and `report` read only the recorded
+//! `history`. See ARCHITECTURE.md for the map.
+
+pub mod history;
+pub mod protocol;

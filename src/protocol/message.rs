@@ -1,0 +1,307 @@
+//! Requests and responses between nodes: Kafka's APIs reduced to the fields the protocol uses.
+//!
+//! Every request carries a correlation id (Kafka's `RequestHeader.correlationId`) that its
+//! response echoes. Errors are data (`ErrorCode`), never Rust errors. Nothing here is ever
+//! serialized: the simulated network moves these values between nodes as they are.
+
+use crate::protocol::config::broker::TopicConfig;
+use crate::protocol::errors::ErrorCode;
+use crate::protocol::log::batch::RecordBatch;
+use crate::protocol::types::*;
+
+/// One message on the wire.
+#[derive(Clone, Debug)]
+pub enum Message {
+    Request { correlation_id: u64, request: Request },
+    Response { correlation_id: u64, response: Response },
+}
+
+impl Message {
+    /// Kafka's API name, for message diagrams and traces.
+    pub fn api_name(&self) -> &'static str {
+        match self {
+            Message::Request { request, .. } => request.api_name(),
+            Message::Response { response, .. } => response.api_name(),
+        }
+    }
+
+    pub fn is_request(&self) -> bool {
+        matches!(self, Message::Request { .. })
+    }
+
+    /// Bytes on the wire, approximately: batches dominate, headers are ~50 bytes.
+    pub fn size_bytes(&self) -> u64 {
+        const HEADER_BYTES: u64 = 50;
+        let batches: u64 = match self {
+            Message::Request { request: Request::Produce(p), .. } => {
+                p.partitions.iter().map(|(_, b)| b.size_bytes as u64).sum()
+            }
+            Message::Response { response: Response::Fetch(f), .. } => f
+                .partitions
+                .iter()
+                .flat_map(|p| p.batches.iter())
+                .map(|b| b.size_bytes as u64)
+                .sum(),
+            _ => 0,
+        };
+        HEADER_BYTES + batches
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub enum Acks {
+    /// acks=0: the producer does not wait for any acknowledgement.
+    None,
+    /// acks=1: the leader acknowledges after its own append.
+    Leader,
+    /// acks=all (-1): the leader acknowledges once every in-sync replica has the batch.
+    All,
+}
+
+impl Acks {
+    pub fn as_kafka(self) -> &'static str {
+        match self {
+            Acks::None => "0",
+            Acks::Leader => "1",
+            Acks::All => "all",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum IsolationLevel {
+    ReadUncommitted,
+    ReadCommitted,
+}
+
+// ---- KRaft metadata --------------------------------------------------------------------------
+
+/// A partition's metadata as the controller holds it (Kafka's `PartitionRegistration`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionRegistration {
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+    pub leader: Option<BrokerId>,
+    pub leader_epoch: LeaderEpoch,
+    pub partition_epoch: PartitionEpoch,
+    /// Set after an unclean election until the new leader has recovered (KIP-704).
+    pub leader_recovering: bool,
+}
+
+impl PartitionRegistration {
+    /// The replica listed first: the one preferred-leader election restores.
+    pub fn preferred_leader(&self) -> BrokerId {
+        self.replicas[0]
+    }
+
+    pub fn assert_invariants(&self, tp: &TopicPartition) {
+        assert!(
+            self.isr.iter().all(|b| self.replicas.contains(b)),
+            "ISR {:?} of {tp} must be a subset of replicas {:?}",
+            self.isr,
+            self.replicas
+        );
+        if let Some(leader) = self.leader {
+            assert!(self.isr.contains(&leader), "leader {leader} of {tp} must be in ISR {:?}", self.isr);
+        }
+        assert!(!self.isr.is_empty(), "the ISR of {tp} must never be empty");
+    }
+}
+
+/// A record of the metadata log (KRaft's `__cluster_metadata`), simplified: partition changes
+/// carry the whole new registration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MetadataRecord {
+    RegisterBroker { broker: BrokerId, broker_epoch: i64 },
+    FenceBroker { broker: BrokerId, broker_epoch: i64 },
+    UnfenceBroker { broker: BrokerId, broker_epoch: i64 },
+    Topic { name: TopicName, partitions: i32, config: TopicConfig },
+    Partition { tp: TopicPartition, registration: PartitionRegistration },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlterPartitionItem {
+    pub tp: TopicPartition,
+    pub leader_epoch: LeaderEpoch,
+    pub partition_epoch: PartitionEpoch,
+    pub new_isr: Vec<BrokerId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlterPartitionResult {
+    pub tp: TopicPartition,
+    pub error: ErrorCode,
+    /// The registration after the change (or the current one, with an error).
+    pub registration: Option<PartitionRegistration>,
+}
+
+// ---- data plane ------------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+pub struct FetchPartition {
+    pub tp: TopicPartition,
+    /// KIP-320: the leader epoch the fetcher believes current; stale => FENCED_LEADER_EPOCH.
+    pub current_leader_epoch: Option<LeaderEpoch>,
+    pub fetch_offset: Offset,
+    /// KIP-320: the epoch of the last batch the fetcher holds, to detect divergence.
+    pub last_fetched_epoch: Option<LeaderEpoch>,
+    pub partition_max_bytes: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct FetchRequest {
+    /// The follower's id; `None` for a consumer.
+    pub replica_id: Option<BrokerId>,
+    pub max_wait_ms: u64,
+    pub min_bytes: u64,
+    pub max_bytes: u64,
+    pub isolation_level: IsolationLevel,
+    pub partitions: Vec<FetchPartition>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FetchPartitionResponse {
+    pub tp: TopicPartition,
+    pub error: ErrorCode,
+    pub high_watermark: Offset,
+    pub last_stable_offset: Offset,
+    pub log_start_offset: Offset,
+    /// KIP-320: set when the fetcher's log diverges from the leader's; truncate to this.
+    pub diverging_epoch: Option<(LeaderEpoch, Offset)>,
+    pub batches: Vec<RecordBatch>,
+    /// Producers whose transactions aborted in the returned range, with their first offset.
+    pub aborted_transactions: Vec<(ProducerId, Offset)>,
+}
+
+impl FetchPartitionResponse {
+    pub fn error(tp: TopicPartition, error: ErrorCode) -> FetchPartitionResponse {
+        FetchPartitionResponse {
+            tp,
+            error,
+            high_watermark: -1,
+            last_stable_offset: -1,
+            log_start_offset: -1,
+            diverging_epoch: None,
+            batches: Vec::new(),
+            aborted_transactions: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct FetchResponse {
+    pub partitions: Vec<FetchPartitionResponse>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProduceRequest {
+    pub acks: Acks,
+    pub timeout_ms: u64,
+    pub transactional_id: Option<String>,
+    pub partitions: Vec<(TopicPartition, RecordBatch)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProducePartitionResponse {
+    pub tp: TopicPartition,
+    pub error: ErrorCode,
+    pub base_offset: Offset,
+    pub log_start_offset: Offset,
+}
+
+#[derive(Clone, Debug)]
+pub struct PartitionMetadata {
+    pub tp: TopicPartition,
+    pub error: ErrorCode,
+    pub leader: Option<BrokerId>,
+    pub leader_epoch: LeaderEpoch,
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TopicMetadata {
+    pub name: TopicName,
+    pub error: ErrorCode,
+    pub partitions: Vec<PartitionMetadata>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OffsetSpec {
+    Earliest,
+    Latest,
+}
+
+#[derive(Clone, Debug)]
+pub enum Request {
+    // KRaft: broker <-> controller
+    BrokerRegistration { broker: BrokerId, incarnation: u64 },
+    BrokerHeartbeat { broker: BrokerId, broker_epoch: i64, metadata_offset: Offset },
+    /// A broker replicating the metadata log (long poll, like KRaft's Fetch on the metadata topic).
+    MetadataFetch { broker: BrokerId, fetch_offset: Offset, max_wait_ms: u64 },
+    AlterPartition { broker: BrokerId, broker_epoch: i64, items: Vec<AlterPartitionItem> },
+    // broker <-> broker and client -> broker
+    Fetch(FetchRequest),
+    OffsetsForLeaderEpoch {
+        replica_id: BrokerId,
+        /// (partition, the follower's current leader epoch, the epoch it asks about)
+        partitions: Vec<(TopicPartition, LeaderEpoch, LeaderEpoch)>,
+    },
+    Produce(ProduceRequest),
+    Metadata { topics: Vec<TopicName> },
+    ListOffsets {
+        isolation_level: IsolationLevel,
+        partitions: Vec<(TopicPartition, Option<LeaderEpoch>, OffsetSpec)>,
+    },
+}
+
+impl Request {
+    pub fn api_name(&self) -> &'static str {
+        match self {
+            Request::BrokerRegistration { .. } => "BrokerRegistration",
+            Request::BrokerHeartbeat { .. } => "BrokerHeartbeat",
+            Request::MetadataFetch { .. } => "MetadataFetch",
+            Request::AlterPartition { .. } => "AlterPartition",
+            Request::Fetch(_) => "Fetch",
+            Request::OffsetsForLeaderEpoch { .. } => "OffsetsForLeaderEpoch",
+            Request::Produce(_) => "Produce",
+            Request::Metadata { .. } => "Metadata",
+            Request::ListOffsets { .. } => "ListOffsets",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Response {
+    BrokerRegistration { error: ErrorCode, broker_epoch: i64 },
+    BrokerHeartbeat { error: ErrorCode, is_fenced: bool },
+    MetadataFetch { error: ErrorCode, records: Vec<(Offset, MetadataRecord)> },
+    AlterPartition { error: ErrorCode, results: Vec<AlterPartitionResult> },
+    Fetch(FetchResponse),
+    OffsetsForLeaderEpoch {
+        /// (partition, error, leader epoch, end offset)
+        partitions: Vec<(TopicPartition, ErrorCode, LeaderEpoch, Offset)>,
+    },
+    Produce { partitions: Vec<ProducePartitionResponse> },
+    Metadata { brokers: Vec<BrokerId>, topics: Vec<TopicMetadata> },
+    ListOffsets {
+        /// (partition, error, offset, leader epoch)
+        partitions: Vec<(TopicPartition, ErrorCode, Offset, LeaderEpoch)>,
+    },
+}
+
+impl Response {
+    pub fn api_name(&self) -> &'static str {
+        match self {
+            Response::BrokerRegistration { .. } => "BrokerRegistration",
+            Response::BrokerHeartbeat { .. } => "BrokerHeartbeat",
+            Response::MetadataFetch { .. } => "MetadataFetch",
+            Response::AlterPartition { .. } => "AlterPartition",
+            Response::Fetch(_) => "Fetch",
+            Response::OffsetsForLeaderEpoch { .. } => "OffsetsForLeaderEpoch",
+            Response::Produce { .. } => "Produce",
+            Response::Metadata { .. } => "Metadata",
+            Response::ListOffsets { .. } => "ListOffsets",
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure, sans-I/O Kafka logic. No madsim, no async, no clock, no RNG of its own: every state
+//! machine here is stepped with an input and `now`, and answers with an `Outbox` of commands.
+
+pub mod actor;
+pub mod broker;
+pub mod config;
+pub mod controller;
+pub mod errors;
+pub mod log;
+pub mod message;
+pub mod replica;
+pub mod types;
