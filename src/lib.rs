@@ -3,5 +3,9 @@
 //! Dependencies point one way: `sim -> protocol`; `check` and `report` read only the recorded
 //! `history`. See ARCHITECTURE.md for the map.
 
+pub mod check;
 pub mod history;
+pub mod lab;
 pub mod protocol;
+pub mod scenario;
+pub mod sim;

@@ -63,6 +63,9 @@ pub enum Event {
     SendFailed { tp: TopicPartition, value: ValueId, error: ErrorCode, definite: bool },
     /// One poll by a consumer: what each partition returned, in order.
     Polled { partitions: Vec<PolledPartition> },
+    /// A consumer's assignment changed (manual `assign`, or a group rebalance with its
+    /// generation). Positions before and after need not be contiguous.
+    Assigned { partitions: Vec<TopicPartition>, generation: Option<i32> },
 
     // ---- protocol state --------------------------------------------------------------------
     /// The controller committed new metadata for a partition.
@@ -104,6 +107,13 @@ pub enum Event {
     IsrChangeRequested { tp: TopicPartition, isr: Vec<BrokerId>, leader_epoch: LeaderEpoch },
 
     // ---- the simulation --------------------------------------------------------------------
+    /// The entry's node died: a process crash, or with `lose_unflushed` a power loss.
+    Crashed { lose_unflushed: bool },
+    /// The entry's node started again from its disk.
+    Restarted,
+    /// The entry's node froze (a GC pause, a stuck process) or thawed.
+    Paused,
+    Resumed,
     /// A fault from the schedule, as it was applied (`detail` names the resolved nodes).
     Fault { kind: String, detail: String },
     /// The run moved to another phase: "workload", "settle", "end".

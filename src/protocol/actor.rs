@@ -41,6 +41,14 @@ impl<T> Outbox<T> {
         self.events.push(event);
     }
 
+    /// Moves everything an inner state machine asked for into this outbox, wrapping its timers.
+    pub fn absorb<U>(&mut self, inner: Outbox<U>, wrap: impl Fn(U) -> T) {
+        self.sends.extend(inner.sends);
+        self.timers.extend(inner.timers.into_iter().map(|(at, t)| (at, wrap(t))));
+        self.events.extend(inner.events);
+        self.disconnects.extend(inner.disconnects);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.sends.is_empty()
             && self.timers.is_empty()

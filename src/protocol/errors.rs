@@ -87,6 +87,7 @@ kafka_errors! {
     NewLeaderElected = 108, "NEW_LEADER_ELECTED", false;
     BrokerIdNotRegistered = 102, "BROKER_ID_NOT_REGISTERED", false;
     InvalidTopicException = 17, "INVALID_TOPIC_EXCEPTION", false;
+    InvalidRequest = 42, "INVALID_REQUEST", false;
 }
 
 impl ErrorCode {

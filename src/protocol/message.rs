@@ -84,8 +84,6 @@ pub struct PartitionRegistration {
     pub leader: Option<BrokerId>,
     pub leader_epoch: LeaderEpoch,
     pub partition_epoch: PartitionEpoch,
-    /// Set after an unclean election until the new leader has recovered (KIP-704).
-    pub leader_recovering: bool,
 }
 
 impl PartitionRegistration {
@@ -112,7 +110,7 @@ impl PartitionRegistration {
 /// carry the whole new registration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MetadataRecord {
-    RegisterBroker { broker: BrokerId, broker_epoch: i64 },
+    RegisterBroker { broker: BrokerId, broker_epoch: i64, incarnation: u64 },
     FenceBroker { broker: BrokerId, broker_epoch: i64 },
     UnfenceBroker { broker: BrokerId, broker_epoch: i64 },
     Topic { name: TopicName, partitions: i32, config: TopicConfig },
@@ -166,6 +164,9 @@ pub struct FetchPartitionResponse {
     pub high_watermark: Offset,
     pub last_stable_offset: Offset,
     pub log_start_offset: Offset,
+    /// The leader's log end offset. Kafka's follower learns it with a ListOffsets round trip
+    /// after OFFSET_OUT_OF_RANGE; here the fetch response carries it.
+    pub log_end_offset: Offset,
     /// KIP-320: set when the fetcher's log diverges from the leader's; truncate to this.
     pub diverging_epoch: Option<(LeaderEpoch, Offset)>,
     pub batches: Vec<RecordBatch>,
@@ -181,6 +182,7 @@ impl FetchPartitionResponse {
             high_watermark: -1,
             last_stable_offset: -1,
             log_start_offset: -1,
+            log_end_offset: -1,
             diverging_epoch: None,
             batches: Vec::new(),
             aborted_transactions: Vec::new(),
@@ -248,6 +250,9 @@ pub enum Request {
         partitions: Vec<(TopicPartition, LeaderEpoch, LeaderEpoch)>,
     },
     Produce(ProduceRequest),
+    /// An idempotent producer asks for a producer id (any broker answers when there is no
+    /// transactional id).
+    InitProducerId { transactional_id: Option<String> },
     Metadata { topics: Vec<TopicName> },
     ListOffsets {
         isolation_level: IsolationLevel,
@@ -265,6 +270,7 @@ impl Request {
             Request::Fetch(_) => "Fetch",
             Request::OffsetsForLeaderEpoch { .. } => "OffsetsForLeaderEpoch",
             Request::Produce(_) => "Produce",
+            Request::InitProducerId { .. } => "InitProducerId",
             Request::Metadata { .. } => "Metadata",
             Request::ListOffsets { .. } => "ListOffsets",
         }
@@ -283,6 +289,7 @@ pub enum Response {
         partitions: Vec<(TopicPartition, ErrorCode, LeaderEpoch, Offset)>,
     },
     Produce { partitions: Vec<ProducePartitionResponse> },
+    InitProducerId { error: ErrorCode, producer_id: ProducerId, producer_epoch: ProducerEpoch },
     Metadata { brokers: Vec<BrokerId>, topics: Vec<TopicMetadata> },
     ListOffsets {
         /// (partition, error, offset, leader epoch)
@@ -300,6 +307,7 @@ impl Response {
             Response::Fetch(_) => "Fetch",
             Response::OffsetsForLeaderEpoch { .. } => "OffsetsForLeaderEpoch",
             Response::Produce { .. } => "Produce",
+            Response::InitProducerId { .. } => "InitProducerId",
             Response::Metadata { .. } => "Metadata",
             Response::ListOffsets { .. } => "ListOffsets",
         }

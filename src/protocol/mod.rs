@@ -3,10 +3,14 @@
 
 pub mod actor;
 pub mod broker;
+pub mod client;
 pub mod config;
+pub mod consumer;
 pub mod controller;
 pub mod errors;
 pub mod log;
 pub mod message;
+pub mod producer;
 pub mod replica;
 pub mod types;
+pub mod workload;

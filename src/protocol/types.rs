@@ -49,6 +49,8 @@ pub enum NodeId {
     Broker(BrokerId),
     Controller(u32),
     Client(u32),
+    /// The simulation itself (the fault schedule, the lab): the node of fault and phase events.
+    Supervisor,
 }
 
 impl NodeId {

@@ -1,1 +1,356 @@
-//! placeholder
+//! A Kafka broker: the node that hosts partition replicas, serves clients and replicates.
+//!
+//! The pieces follow Kafka's own split: `lifecycle` is `BrokerLifecycleManager` plus the
+//! metadata log replication; `roles` applies metadata deltas (`ReplicaManager.applyDelta`,
+//! `Partition.makeLeader/makeFollower`); `produce` and `serve_fetch` are `KafkaApis` with their
+//! purgatories (`DelayedProduce`, `DelayedFetch`); `replica_fetcher` is `ReplicaFetcherThread`;
+//! `isr` is the leader's ISR maintenance and `AlterPartitionManager`; `housekeeping` covers the
+//! flusher, the high-watermark checkpoint and retention.
+
+mod disk;
+mod housekeeping;
+mod isr;
+mod lifecycle;
+mod produce;
+mod replica_fetcher;
+mod roles;
+mod serve_fetch;
+
+pub use disk::BrokerDisk;
+
+use crate::protocol::actor::{Actor, Outbox};
+use crate::protocol::config::broker::BrokerConfig;
+use crate::protocol::controller::image::MetadataImage;
+use crate::protocol::message::*;
+use crate::protocol::replica::leader::LeaderState;
+use crate::protocol::types::*;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug)]
+pub enum BrokerTimer {
+    Heartbeat,
+    RegistrationRetry,
+    MetadataFetchRetry,
+    /// A request of ours got no answer in time: give up on it and reset the connection.
+    RequestTimeout(u64),
+    IsrExpiration,
+    HighWatermarkCheckpoint,
+    FlushCheck,
+    RetentionCheck,
+    DelayedProduceTimeout(u64),
+    DelayedFetchTimeout(u64),
+    /// A replica fetcher may retry after a failure.
+    FetcherBackoff(BrokerId),
+}
+
+/// The role this broker plays for one partition.
+#[derive(Clone, Debug)]
+pub enum Role {
+    /// Hosting the replica, but no leader known yet.
+    None,
+    Leader(LeaderState),
+    Follower { leader: Option<BrokerId> },
+}
+
+#[derive(Clone, Debug)]
+pub struct PartitionState {
+    pub replicas: Vec<BrokerId>,
+    pub leader_epoch: LeaderEpoch,
+    pub partition_epoch: PartitionEpoch,
+    pub role: Role,
+}
+
+impl PartitionState {
+    pub fn leader_state(&self) -> Option<&LeaderState> {
+        match &self.role {
+            Role::Leader(state) => Some(state),
+            _ => None,
+        }
+    }
+}
+
+/// Why we sent a request, so that its answer, its timeout or a lost connection can be handled.
+#[derive(Clone, Debug)]
+enum Pending {
+    Registration,
+    Heartbeat,
+    MetadataFetch,
+    AlterPartition { tp: TopicPartition },
+    ReplicaFetch { leader: BrokerId, fetch_offsets: BTreeMap<TopicPartition, Offset> },
+    OffsetsForLeaderEpoch { leader: BrokerId, asked: BTreeMap<TopicPartition, LeaderEpoch> },
+}
+
+#[derive(Clone, Debug)]
+struct Inflight {
+    peer: NodeId,
+    pending: Pending,
+}
+
+/// A follower-side partition in a replica fetcher.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum FetchState {
+    /// Waiting to learn (via OffsetsForLeaderEpoch) where to truncate.
+    Truncating { delayed_until_ms: SimTime },
+    Fetching { delayed_until_ms: SimTime },
+}
+
+/// One `ReplicaFetcherThread`: fetches every partition this broker follows from one leader.
+#[derive(Clone, Debug, Default)]
+struct ReplicaFetcher {
+    partitions: BTreeMap<TopicPartition, FetchState>,
+    fetch_inflight: bool,
+    epochs_inflight: bool,
+}
+
+/// An acks=all produce waiting for the high watermark (`DelayedProduce`).
+#[derive(Clone, Debug)]
+struct DelayedProduce {
+    from: NodeId,
+    correlation_id: u64,
+    /// Per partition: the offset the HW must reach, and the result once known.
+    partitions: Vec<(TopicPartition, Offset, ProducePartitionResponse, bool)>,
+}
+
+/// A fetch waiting for `fetch.min.bytes` of data (`DelayedFetch`).
+#[derive(Clone, Debug)]
+struct DelayedFetch {
+    from: NodeId,
+    correlation_id: u64,
+    request: FetchRequest,
+}
+
+pub struct Broker {
+    pub id: BrokerId,
+    config: BrokerConfig,
+    controller: NodeId,
+    incarnation: u64,
+    disk: BrokerDisk,
+    image: MetadataImage,
+    broker_epoch: Option<i64>,
+    partitions: BTreeMap<TopicPartition, PartitionState>,
+    fetchers: BTreeMap<BrokerId, ReplicaFetcher>,
+    delayed_produces: BTreeMap<u64, DelayedProduce>,
+    delayed_fetches: BTreeMap<u64, DelayedFetch>,
+    next_delayed_id: u64,
+    next_correlation_id: u64,
+    next_producer_id: i64,
+    inflight: BTreeMap<u64, Inflight>,
+    metadata_fetch_inflight: bool,
+    registration_inflight: bool,
+}
+
+/// How long a broker waits before retrying a failed replica fetch (`replica.fetch.backoff.ms`).
+const REPLICA_FETCH_BACKOFF_MS: SimTime = 1000;
+/// How long controller-bound requests may take (`controller.quorum.request.timeout.ms`).
+const CONTROLLER_REQUEST_TIMEOUT_MS: SimTime = 2000;
+/// How long a broker's metadata fetch may wait at the controller (`controller.quorum.fetch.timeout.ms`
+/// is the bound on staleness; the long-poll itself waits at most this).
+const METADATA_FETCH_MAX_WAIT_MS: SimTime = 500;
+/// Backoff after a failed controller request (`controller.quorum.retry.backoff.ms` is 20; the
+/// registration retry is slower, `initialBackoffMs` in `BrokerLifecycleManager` is 100).
+const CONTROLLER_RETRY_BACKOFF_MS: SimTime = 100;
+/// While fenced, a broker heartbeats quickly to be unfenced as soon as it has caught up.
+const FENCED_HEARTBEAT_INTERVAL_MS: SimTime = 50;
+
+impl Broker {
+    /// A broker process starting with `disk` (empty on first boot). `incarnation` must differ on
+    /// every start: it is how the controller tells a restart from a retry.
+    pub fn new(id: BrokerId, config: BrokerConfig, controller: NodeId, incarnation: u64, mut disk: BrokerDisk) -> Broker {
+        disk.recover();
+        Broker {
+            id,
+            config,
+            controller,
+            incarnation,
+            disk,
+            image: MetadataImage::default(),
+            broker_epoch: None,
+            partitions: BTreeMap::new(),
+            fetchers: BTreeMap::new(),
+            delayed_produces: BTreeMap::new(),
+            delayed_fetches: BTreeMap::new(),
+            next_delayed_id: 0,
+            next_correlation_id: 0,
+            next_producer_id: 0,
+            inflight: BTreeMap::new(),
+            metadata_fetch_inflight: false,
+            registration_inflight: false,
+        }
+    }
+
+    /// The broker's disk, for the simulator to keep across a crash.
+    pub fn into_disk(self) -> BrokerDisk {
+        self.disk
+    }
+
+    pub fn disk(&self) -> &BrokerDisk {
+        &self.disk
+    }
+
+    pub fn metadata(&self) -> &MetadataImage {
+        &self.image
+    }
+
+    pub fn partition_state(&self, tp: &TopicPartition) -> Option<&PartitionState> {
+        self.partitions.get(tp)
+    }
+
+    fn node(broker: BrokerId) -> NodeId {
+        NodeId::Broker(broker)
+    }
+
+    /// Sends a request we expect an answer to, with a timeout.
+    fn send_request(&mut self, now: SimTime, peer: NodeId, request: Request, pending: Pending, timeout_ms: SimTime, out: &mut Outbox<BrokerTimer>) -> u64 {
+        let correlation_id = self.next_correlation_id;
+        self.next_correlation_id += 1;
+        self.inflight.insert(correlation_id, Inflight { peer, pending });
+        out.send(peer, Message::Request { correlation_id, request });
+        out.set_timer(now + timeout_ms, BrokerTimer::RequestTimeout(correlation_id));
+        correlation_id
+    }
+
+    fn respond(out: &mut Outbox<BrokerTimer>, to: NodeId, correlation_id: u64, response: Response) {
+        out.send(to, Message::Response { correlation_id, response });
+    }
+
+    /// A request of ours will never be answered (timeout or lost connection).
+    fn on_request_failed(&mut self, now: SimTime, pending: Pending, out: &mut Outbox<BrokerTimer>) {
+        match pending {
+            Pending::Registration => {
+                self.registration_inflight = false;
+                out.set_timer(now + CONTROLLER_RETRY_BACKOFF_MS, BrokerTimer::RegistrationRetry);
+            }
+            Pending::Heartbeat => {}
+            Pending::MetadataFetch => {
+                self.metadata_fetch_inflight = false;
+                out.set_timer(now + CONTROLLER_RETRY_BACKOFF_MS, BrokerTimer::MetadataFetchRetry);
+            }
+            Pending::AlterPartition { tp } => self.on_alter_partition_failed(&tp),
+            Pending::ReplicaFetch { leader, .. } => {
+                if let Some(f) = self.fetchers.get_mut(&leader) {
+                    f.fetch_inflight = false;
+                }
+                out.set_timer(now + REPLICA_FETCH_BACKOFF_MS, BrokerTimer::FetcherBackoff(leader));
+            }
+            Pending::OffsetsForLeaderEpoch { leader, .. } => {
+                if let Some(f) = self.fetchers.get_mut(&leader) {
+                    f.epochs_inflight = false;
+                }
+                out.set_timer(now + REPLICA_FETCH_BACKOFF_MS, BrokerTimer::FetcherBackoff(leader));
+            }
+        }
+    }
+
+    fn on_request(&mut self, now: SimTime, from: NodeId, correlation_id: u64, request: Request, out: &mut Outbox<BrokerTimer>) {
+        match request {
+            Request::Produce(produce) => self.handle_produce(now, from, correlation_id, produce, out),
+            Request::InitProducerId { .. } => self.handle_init_producer_id(from, correlation_id, out),
+            Request::Fetch(fetch) => self.handle_fetch(now, from, correlation_id, fetch, out),
+            Request::OffsetsForLeaderEpoch { partitions, .. } => {
+                self.handle_offsets_for_leader_epoch(from, correlation_id, partitions, out)
+            }
+            Request::Metadata { topics } => self.handle_metadata(from, correlation_id, topics, out),
+            Request::ListOffsets { isolation_level, partitions } => {
+                self.handle_list_offsets(from, correlation_id, isolation_level, partitions, out)
+            }
+            // Controller APIs are not served by brokers.
+            Request::BrokerRegistration { .. }
+            | Request::BrokerHeartbeat { .. }
+            | Request::MetadataFetch { .. }
+            | Request::AlterPartition { .. } => {}
+        }
+    }
+
+    fn on_response(&mut self, now: SimTime, correlation_id: u64, response: Response, out: &mut Outbox<BrokerTimer>) {
+        let Some(inflight) = self.inflight.remove(&correlation_id) else {
+            return; // timed out already, or from before a reconnect
+        };
+        match (inflight.pending, response) {
+            (Pending::Registration, Response::BrokerRegistration { error, broker_epoch }) => {
+                self.on_registration_response(now, error, broker_epoch, out)
+            }
+            (Pending::Heartbeat, Response::BrokerHeartbeat { error, is_fenced }) => {
+                self.on_heartbeat_response(now, error, is_fenced, out)
+            }
+            (Pending::MetadataFetch, Response::MetadataFetch { records, .. }) => {
+                self.on_metadata_records(now, records, out)
+            }
+            (Pending::AlterPartition { tp }, Response::AlterPartition { error, results }) => {
+                self.on_alter_partition_response(now, correlation_id, tp, error, results, out)
+            }
+            (Pending::ReplicaFetch { leader, fetch_offsets }, Response::Fetch(fetch)) => {
+                self.on_replica_fetch_response(now, leader, fetch_offsets, fetch, out)
+            }
+            (Pending::OffsetsForLeaderEpoch { leader, asked }, Response::OffsetsForLeaderEpoch { partitions }) => {
+                self.on_offsets_for_leader_epoch_response(now, leader, asked, partitions, out)
+            }
+            (pending, response) => {
+                panic!("broker {} got {} for {pending:?}", self.id, response.api_name())
+            }
+        }
+    }
+}
+
+impl Actor for Broker {
+    type Timer = BrokerTimer;
+
+    fn on_start(&mut self, now: SimTime, out: &mut Outbox<BrokerTimer>) {
+        self.start_lifecycle(now, out);
+        out.set_timer(now + self.config.replica_lag_time_max_ms / 2, BrokerTimer::IsrExpiration);
+        out.set_timer(now + self.config.replica_high_watermark_checkpoint_interval_ms, BrokerTimer::HighWatermarkCheckpoint);
+        if self.config.log_flush_scheduler_interval_ms < u64::MAX / 4 {
+            out.set_timer(now + self.config.log_flush_scheduler_interval_ms, BrokerTimer::FlushCheck);
+        }
+        out.set_timer(now + self.config.log_retention_check_interval_ms, BrokerTimer::RetentionCheck);
+    }
+
+    fn on_message(&mut self, now: SimTime, from: NodeId, message: Message, out: &mut Outbox<BrokerTimer>) {
+        match message {
+            Message::Request { correlation_id, request } => self.on_request(now, from, correlation_id, request, out),
+            Message::Response { correlation_id, response } => self.on_response(now, correlation_id, response, out),
+        }
+    }
+
+    fn on_timer(&mut self, now: SimTime, timer: BrokerTimer, out: &mut Outbox<BrokerTimer>) {
+        match timer {
+            BrokerTimer::Heartbeat => self.send_heartbeat(now, out),
+            BrokerTimer::RegistrationRetry => self.send_registration(now, out),
+            BrokerTimer::MetadataFetchRetry => self.send_metadata_fetch(now, out),
+            BrokerTimer::RequestTimeout(correlation_id) => {
+                if let Some(inflight) = self.inflight.remove(&correlation_id) {
+                    // Kafka's NetworkClient closes a connection whose request timed out; every
+                    // other request on it fails too.
+                    out.disconnects.push(inflight.peer);
+                    let peer = inflight.peer;
+                    self.on_request_failed(now, inflight.pending, out);
+                    self.fail_inflight_to(now, peer, out);
+                }
+            }
+            BrokerTimer::IsrExpiration => self.on_isr_expiration(now, out),
+            BrokerTimer::HighWatermarkCheckpoint => self.checkpoint_high_watermarks(now, out),
+            BrokerTimer::FlushCheck => self.on_flush_check(now, out),
+            BrokerTimer::RetentionCheck => self.on_retention_check(now, out),
+            BrokerTimer::DelayedProduceTimeout(id) => self.expire_delayed_produce(id, out),
+            BrokerTimer::DelayedFetchTimeout(id) => self.expire_delayed_fetch(id, out),
+            BrokerTimer::FetcherBackoff(leader) => self.pump_fetcher(now, leader, out),
+        }
+    }
+
+    fn on_disconnect(&mut self, now: SimTime, peer: NodeId, out: &mut Outbox<BrokerTimer>) {
+        self.fail_inflight_to(now, peer, out);
+        // Parked requests from that peer can never be answered.
+        self.delayed_fetches.retain(|_, d| d.from != peer);
+        self.delayed_produces.retain(|_, d| d.from != peer);
+    }
+}
+
+impl Broker {
+    fn fail_inflight_to(&mut self, now: SimTime, peer: NodeId, out: &mut Outbox<BrokerTimer>) {
+        let failed: Vec<u64> = self.inflight.iter().filter(|(_, i)| i.peer == peer).map(|(c, _)| *c).collect();
+        for correlation_id in failed {
+            if let Some(inflight) = self.inflight.remove(&correlation_id) {
+                self.on_request_failed(now, inflight.pending, out);
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod epoch_cache;
 pub mod partition_log;
+pub mod producer_state;
 
 pub use batch::{ControlType, RecordBatch};
 pub use epoch_cache::LeaderEpochCache;

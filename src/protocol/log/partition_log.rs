@@ -11,6 +11,7 @@
 
 use super::batch::RecordBatch;
 use super::epoch_cache::LeaderEpochCache;
+use super::producer_state::{ProducerState, SequenceCheck};
 use crate::protocol::types::*;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -45,6 +46,8 @@ pub struct PartitionLog {
     size_bytes: u64,
     /// `segment.bytes`: the active segment rolls when an append would exceed it.
     segment_bytes: u64,
+    /// Idempotent producers seen in this log (derived from the batches).
+    producer_state: ProducerState,
 }
 
 /// Kafka's default `log.segment.bytes` (1 GiB).
@@ -74,6 +77,7 @@ impl PartitionLog {
             segments: vec![Segment { base_offset: 0, size_bytes: 0, largest_timestamp_ms: 0 }],
             size_bytes: 0,
             segment_bytes,
+            producer_state: ProducerState::default(),
         }
     }
 
@@ -105,6 +109,15 @@ impl PartitionLog {
         &self.segments
     }
 
+    pub fn producer_state(&self) -> &ProducerState {
+        &self.producer_state
+    }
+
+    /// Whether the leader may append this batch of an idempotent producer.
+    pub fn check_producer_sequence(&self, batch: &RecordBatch) -> SequenceCheck {
+        self.producer_state.check(batch)
+    }
+
     /// Appends records as the leader of `leader_epoch`: assigns offsets from the log end and
     /// stamps the epoch (`UnifiedLog.appendAsLeader`). Returns the batch as stored.
     pub fn append_as_leader(
@@ -117,6 +130,12 @@ impl PartitionLog {
         self.epoch_cache.assign(leader_epoch, batch.base_offset);
         self.push(batch);
         self.batches.back().expect("just pushed")
+    }
+
+    /// A new leader records where its epoch starts, before any append
+    /// (`UnifiedLog.maybeAssignEpochStartOffset`).
+    pub fn assign_epoch_start_offset(&mut self, leader_epoch: LeaderEpoch) {
+        self.epoch_cache.assign(leader_epoch, self.log_end_offset);
     }
 
     /// Appends a batch fetched from the leader, keeping its offsets and epoch
@@ -152,6 +171,7 @@ impl PartitionLog {
         self.size_bytes += size;
         self.unflushed_messages += batch.record_count() as u64;
         self.log_end_offset = batch.next_offset();
+        self.producer_state.update(&batch);
         self.batches.push_back(batch);
         self.assert_invariants();
     }
@@ -191,6 +211,7 @@ impl PartitionLog {
         self.high_watermark = self.high_watermark.min(offset);
         self.recovery_point = self.recovery_point.min(offset);
         self.epoch_cache.truncate_from_end(offset);
+        self.producer_state = ProducerState::rebuild(self.batches.iter());
         self.rebuild_segments_after_truncation();
         self.assert_invariants();
         removed

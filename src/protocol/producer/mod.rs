@@ -1,4 +1,7 @@
 //! The producer: partitioners, accumulator, sender, retries, idempotence and transactions.
 
+pub mod accumulator;
 pub mod compression;
+pub mod config;
+pub mod kafka_producer;
 pub mod partitioner;

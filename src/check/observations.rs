@@ -1,0 +1,86 @@
+//! Everything the history says about which value sits at which offset: from acknowledged sends
+//! (the offset the leader assigned) and from polls (the offset a consumer read). Jepsen's Kafka
+//! checker builds the same index to define its anomalies.
+
+use crate::history::{Event, History};
+use crate::protocol::types::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Clone, Debug, Default)]
+pub struct PartitionObservations {
+    /// Every value seen at each offset, by acks and polls.
+    pub by_offset: BTreeMap<Offset, BTreeSet<ValueId>>,
+    /// Every offset each value was seen at.
+    pub by_value: BTreeMap<ValueId, BTreeSet<Offset>>,
+    /// Values some poll returned.
+    pub polled: BTreeSet<ValueId>,
+    pub max_polled_offset: Option<Offset>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ack {
+    pub time_ms: SimTime,
+    pub offset: Option<Offset>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Observations {
+    pub partitions: BTreeMap<TopicPartition, PartitionObservations>,
+    /// Where each value was sent, when, by which producer node.
+    pub invoked: BTreeMap<ValueId, (TopicPartition, SimTime, NodeId)>,
+    pub acked: BTreeMap<ValueId, Ack>,
+    /// Topics some consumer was assigned (only their writes can be expected to be read).
+    pub consumed_topics: BTreeSet<TopicName>,
+}
+
+impl Observations {
+    pub fn from_history(history: &History) -> Observations {
+        let mut obs = Observations::default();
+        for entry in &history.entries {
+            match &entry.event {
+                Event::SendInvoked { tp, value, .. } => {
+                    obs.invoked.insert(*value, (tp.clone(), entry.time_ms, entry.node));
+                }
+                Event::SendAcked { tp, value, offset } => {
+                    obs.acked.insert(*value, Ack { time_ms: entry.time_ms, offset: *offset });
+                    if let Some(offset) = offset {
+                        obs.observe(tp, *offset, *value);
+                    }
+                }
+                Event::Polled { partitions } => {
+                    for p in partitions {
+                        for (offset, value) in &p.records {
+                            obs.observe(&p.tp, *offset, *value);
+                            let part = obs.partitions.entry(p.tp.clone()).or_default();
+                            part.polled.insert(*value);
+                            part.max_polled_offset = Some(part.max_polled_offset.map_or(*offset, |m| m.max(*offset)));
+                        }
+                    }
+                }
+                Event::Assigned { partitions, .. } => {
+                    obs.consumed_topics.extend(partitions.iter().map(|tp| tp.topic.clone()));
+                }
+                _ => {}
+            }
+        }
+        obs
+    }
+
+    fn observe(&mut self, tp: &TopicPartition, offset: Offset, value: ValueId) {
+        let part = self.partitions.entry(tp.clone()).or_default();
+        part.by_offset.entry(offset).or_default().insert(value);
+        part.by_value.entry(value).or_default().insert(offset);
+    }
+
+    pub fn partition(&self, tp: &TopicPartition) -> Option<&PartitionObservations> {
+        self.partitions.get(tp)
+    }
+
+    /// Whether any poll returned `value` (in the partition it was sent to).
+    pub fn was_polled(&self, value: ValueId) -> bool {
+        self.invoked
+            .get(&value)
+            .and_then(|(tp, ..)| self.partitions.get(tp))
+            .is_some_and(|p| p.polled.contains(&value))
+    }
+}

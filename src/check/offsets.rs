@@ -1,0 +1,54 @@
+//! `duplicate` and `inconsistent-offsets` (Jepsen's Kafka workload).
+//!
+//! - duplicate: one value sits at more than one offset of its partition — the producer wrote it
+//!   twice (a retry of a request that had in fact been appended, without idempotence).
+//! - inconsistent-offsets: one offset holds different values in different observations — two
+//!   replicas' logs diverged and both were read or acknowledged from.
+
+use super::finding::{CheckOutcome, Finding};
+use super::observations::Observations;
+use crate::history::History;
+
+pub fn duplicate(history: &History, obs: &Observations) -> CheckOutcome {
+    let mut findings = Vec::new();
+    for (tp, part) in &obs.partitions {
+        for (value, offsets) in &part.by_value {
+            if offsets.len() > 1 {
+                let list: Vec<String> = offsets.iter().map(|o| o.to_string()).collect();
+                let time = obs.acked.get(value).map(|a| a.time_ms);
+                let mut finding = Finding::new(format!(
+                    "{value} from {} appears at offsets {} of {tp}: it was written more than once",
+                    history.producer_name(*value),
+                    list.join(", ")
+                ))
+                .partition(tp)
+                .offsets(offsets.iter().copied())
+                .values([*value]);
+                finding.time_ms = time;
+                findings.push(finding);
+            }
+        }
+    }
+    CheckOutcome::new("duplicate", findings)
+}
+
+pub fn inconsistent_offsets(_history: &History, obs: &Observations) -> CheckOutcome {
+    let mut findings = Vec::new();
+    for (tp, part) in &obs.partitions {
+        for (offset, values) in &part.by_offset {
+            if values.len() > 1 {
+                let list: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+                findings.push(
+                    Finding::new(format!(
+                        "offset {offset} of {tp} was observed holding different values: {} (replicas' logs diverged)",
+                        list.join(", ")
+                    ))
+                    .partition(tp)
+                    .offsets([*offset])
+                    .values(values.iter().copied()),
+                );
+            }
+        }
+    }
+    CheckOutcome::new("inconsistent-offsets", findings)
+}

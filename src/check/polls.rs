@@ -1,0 +1,100 @@
+//! Order of what each consumer read (Jepsen's Kafka workload): `poll-skip`,
+//! `nonmonotonic-poll`, `int-poll-skip`, `int-nonmonotonic-poll`.
+//!
+//! For one consumer and one partition, successive reads should move forward one known offset at
+//! a time. "Known offsets" are the offsets any send or poll observed a value at; offsets holding
+//! only transaction markers are not values and may be passed over.
+//!
+//! - int-*: inside a single poll's records.
+//! - poll-skip / nonmonotonic-poll: from the last record of one poll to the first of the next.
+//!   A change of assignment (a rebalance, or a restart) resets the comparison: Jepsen likewise
+//!   does not count skips across rebalances under `subscribe`.
+
+use super::finding::{CheckOutcome, Finding};
+use super::observations::Observations;
+use crate::history::{Event, History};
+use crate::protocol::types::*;
+use std::collections::BTreeMap;
+
+pub struct PollOrder {
+    pub poll_skip: CheckOutcome,
+    pub nonmonotonic_poll: CheckOutcome,
+    pub int_poll_skip: CheckOutcome,
+    pub int_nonmonotonic_poll: CheckOutcome,
+}
+
+/// Known offsets strictly between `a` and `b` in `tp`.
+fn skipped(obs: &Observations, tp: &TopicPartition, a: Offset, b: Offset) -> Vec<Offset> {
+    if b <= a + 1 {
+        return Vec::new();
+    }
+    obs.partition(tp).map_or(Vec::new(), |p| p.by_offset.range(a + 1..b).map(|(o, _)| *o).collect())
+}
+
+pub fn poll_order(history: &History, obs: &Observations) -> PollOrder {
+    let mut poll_skip = Vec::new();
+    let mut nonmonotonic = Vec::new();
+    let mut int_skip = Vec::new();
+    let mut int_nonmonotonic = Vec::new();
+    let mut last_read: BTreeMap<(NodeId, TopicPartition), Offset> = BTreeMap::new();
+    let mut any_poll = false;
+    for entry in &history.entries {
+        let consumer = entry.node;
+        match &entry.event {
+            Event::Assigned { .. } => last_read.retain(|(node, _), _| *node != consumer),
+            Event::Polled { partitions } => {
+                any_poll = true;
+                let who = history.node_name(consumer);
+                for p in partitions {
+                    let Some(&(first, _)) = p.records.first() else { continue };
+                    for pair in p.records.windows(2) {
+                        let (a, b) = (pair[0].0, pair[1].0);
+                        if b <= a {
+                            int_nonmonotonic.push(
+                                Finding::new(format!("{who} read offset {b} of {} right after offset {a} in the same poll", p.tp))
+                                    .at(entry.time_ms).partition(&p.tp).offsets([a, b]).nodes([who.clone()]),
+                            );
+                        } else {
+                            let gap = skipped(obs, &p.tp, a, b);
+                            if !gap.is_empty() {
+                                int_skip.push(
+                                    Finding::new(format!("{who} jumped from offset {a} to {b} of {} within one poll, skipping {} known offset(s)", p.tp, gap.len()))
+                                        .at(entry.time_ms).partition(&p.tp).offsets(gap).nodes([who.clone()]),
+                                );
+                            }
+                        }
+                    }
+                    let key = (consumer, p.tp.clone());
+                    if let Some(&previous) = last_read.get(&key) {
+                        if first <= previous {
+                            nonmonotonic.push(
+                                Finding::new(format!("{who} read offset {first} of {} after having read up to offset {previous}", p.tp))
+                                    .at(entry.time_ms).partition(&p.tp).offsets([previous, first]).nodes([who.clone()]),
+                            );
+                        } else {
+                            let gap = skipped(obs, &p.tp, previous, first);
+                            if !gap.is_empty() {
+                                poll_skip.push(
+                                    Finding::new(format!("{who} jumped from offset {previous} to {first} of {} between polls, skipping {} known offset(s)", p.tp, gap.len()))
+                                        .at(entry.time_ms).partition(&p.tp).offsets(gap).nodes([who.clone()]),
+                                );
+                            }
+                        }
+                    }
+                    let last = p.records.last().map(|r| r.0).unwrap_or(first);
+                    last_read.insert(key, last);
+                }
+            }
+            _ => {}
+        }
+    }
+    let outcome = |name: &str, findings: Vec<Finding>| {
+        if any_poll { CheckOutcome::new(name, findings) } else { CheckOutcome::not_applicable(name, "no consumer polled") }
+    };
+    PollOrder {
+        poll_skip: outcome("poll-skip", poll_skip),
+        nonmonotonic_poll: outcome("nonmonotonic-poll", nonmonotonic),
+        int_poll_skip: outcome("int-poll-skip", int_skip),
+        int_nonmonotonic_poll: outcome("int-nonmonotonic-poll", int_nonmonotonic),
+    }
+}

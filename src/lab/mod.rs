@@ -1,0 +1,5 @@
+//! The user-facing runs: executing a scenario with its checks and summary, and the Kafka-CLI
+//! style views (`kafka-topics --describe`).
+
+pub mod describe;
+pub mod run;

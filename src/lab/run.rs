@@ -1,0 +1,161 @@
+//! One scenario run, end to end: simulate, check, and summarize for a person (text) or a
+//! program (the `--json` object of SCENARIO-FORMAT.md).
+
+use super::describe::describe_topics;
+use crate::check::{run_all, verdicts, CheckOutcome, CheckVerdict};
+use crate::history::{trace_sha256, Event, History};
+use crate::scenario::{Expect, Scenario};
+use crate::sim::{run_scenario, RunError, RunStats};
+use serde::Serialize;
+
+pub struct RunReport {
+    pub history: History,
+    pub outcomes: Vec<CheckOutcome>,
+    pub verdicts: Vec<CheckVerdict>,
+    pub stats: RunStats,
+    pub trace_sha256: String,
+}
+
+impl RunReport {
+    /// Every listed check met its expectation.
+    pub fn ok(&self) -> bool {
+        self.verdicts.iter().all(|v| v.ok)
+    }
+}
+
+pub fn execute(scenario: &Scenario, seed: u64) -> Result<RunReport, RunError> {
+    let result = run_scenario(scenario, seed)?;
+    Ok(report_for(scenario, result.history, result.stats))
+}
+
+/// Checks a history (live or loaded) against a scenario's expectations.
+pub fn report_for(scenario: &Scenario, history: History, stats: RunStats) -> RunReport {
+    let outcomes = run_all(&history);
+    let verdicts = verdicts(&outcomes, &scenario.checks);
+    let trace_sha256 = trace_sha256(&history);
+    RunReport { history, outcomes, verdicts, stats, trace_sha256 }
+}
+
+#[derive(Serialize)]
+struct JsonCheck<'a> {
+    name: &'a str,
+    expect: Option<Expect>,
+    found: Expect,
+    count: usize,
+    ok: bool,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    scenario: &'a str,
+    seed: u64,
+    trace_sha256: &'a str,
+    sim_ms: u64,
+    wall_ms: u64,
+    ok: bool,
+    checks: Vec<JsonCheck<'a>>,
+    stats: &'a RunStats,
+}
+
+/// The `--json` object (SCENARIO-FORMAT.md's contract, plus an overall `ok`).
+pub fn to_json(report: &RunReport) -> serde_json::Value {
+    let json = JsonReport {
+        scenario: &report.history.meta.scenario,
+        seed: report.history.meta.seed,
+        trace_sha256: &report.trace_sha256,
+        sim_ms: report.stats.sim_ms,
+        wall_ms: report.stats.wall_ms,
+        ok: report.ok(),
+        checks: report
+            .verdicts
+            .iter()
+            .map(|v| JsonCheck { name: &v.name, expect: v.expect, found: v.found, count: v.count, ok: v.ok })
+            .collect(),
+        stats: &report.stats,
+    };
+    serde_json::to_value(json).expect("the report serializes")
+}
+
+fn seconds(ms: u64) -> String {
+    format!("{:.1} s", ms as f64 / 1000.0)
+}
+
+/// The human summary printed after the seed line.
+pub fn render_text(scenario: &Scenario, report: &RunReport, replay: &str) -> String {
+    let h = &report.history;
+    let mut out = String::new();
+    out.push_str(&format!("replay: {replay}\n"));
+    out.push_str(&format!(
+        "scenario {}: {} workload + {} settle; {} broker(s), {} topic(s), {} producer(s), {} consumer group(s)\n",
+        scenario.name,
+        seconds(scenario.duration_ms),
+        seconds(scenario.settle_ms),
+        scenario.brokers,
+        scenario.topics.len(),
+        scenario.producers.len(),
+        scenario.consumer_groups.len()
+    ));
+    let faults: Vec<String> = h
+        .entries
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::Fault { detail, .. } if !detail.starts_with("settle:") => Some(format!("  {:>8} ms  {detail}", e.time_ms)),
+            _ => None,
+        })
+        .collect();
+    if !faults.is_empty() {
+        out.push_str("faults:\n");
+        out.push_str(&faults.join("\n"));
+        out.push('\n');
+    }
+    let (sent, acked, failed) = h.entries.iter().fold((0, 0, 0), |(s, a, f), e| match e.event {
+        Event::SendInvoked { .. } => (s + 1, a, f),
+        Event::SendAcked { .. } => (s, a + 1, f),
+        Event::SendFailed { .. } => (s, a, f + 1),
+        _ => (s, a, f),
+    });
+    out.push_str(&format!("records: {sent} sent, {acked} acknowledged, {failed} failed\n"));
+    let ratio = report.stats.sim_ms as f64 / (report.stats.wall_ms.max(1)) as f64;
+    out.push_str(&format!(
+        "simulated {} in {:.2} s wall ({ratio:.0}x real time), {} messages delivered\n",
+        seconds(report.stats.sim_ms),
+        report.stats.wall_ms as f64 / 1000.0,
+        report.stats.network.messages_delivered
+    ));
+    out.push_str(&format!("trace sha256: {}\n\n", report.trace_sha256));
+    out.push_str("$ kafka-topics.sh --bootstrap-server broker-1:9092 --describe\n");
+    out.push_str(&describe_topics(&h.meta.topics, &h.final_state.partitions));
+    out.push('\n');
+    out.push_str(&render_checks(report));
+    out
+}
+
+/// The checks table, then the first findings of every check that found something.
+pub fn render_checks(report: &RunReport) -> String {
+    let mut out = String::from("CHECK                        EXPECT  FOUND  COUNT  RESULT\n");
+    for v in &report.verdicts {
+        let expect = match v.expect {
+            Some(Expect::None) => "none",
+            Some(Expect::Some) => "some",
+            None => "-",
+        };
+        let found = if v.found == Expect::Some { "some" } else { "none" };
+        let result = match (v.expect, v.ok) {
+            (None, _) => "",
+            (_, true) => "ok",
+            (_, false) => "FAIL",
+        };
+        out.push_str(&format!("{:<28} {:<7} {:<6} {:<6} {}\n", v.name, expect, found, v.count, result).trim_end().to_string());
+        out.push('\n');
+    }
+    for outcome in report.outcomes.iter().filter(|o| o.count > 0) {
+        out.push_str(&format!("\n{} ({} found):\n", outcome.name, outcome.count));
+        for f in outcome.findings.iter().take(3) {
+            out.push_str(&format!("  - {}\n", f.message));
+        }
+        if outcome.count > 3 {
+            out.push_str(&format!("  ... and {} more\n", outcome.count - 3));
+        }
+    }
+    out
+}

@@ -1,0 +1,4 @@
+//! Pieces shared by producers and consumers.
+
+pub mod connections;
+pub mod metadata;

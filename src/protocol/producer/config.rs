@@ -1,0 +1,157 @@
+//! Producer configs (`[producers.config]`) with Kafka 4.x defaults (`ProducerConfig`), and
+//! Kafka's own validation of how they combine (`postProcessAndValidateIdempotenceConfigs`,
+//! the delivery timeout check in `KafkaProducer`), with Kafka's messages.
+
+use crate::protocol::config::def::{ConfigDef, ConfigError, ConfigKey, ConfigType, ResolvedConfig, Validator};
+use crate::protocol::message::Acks;
+
+pub const PRODUCER_KEYS: &[ConfigKey] = &[
+    ConfigKey { name: "acks", kind: ConfigType::String, default: Some("all"), validator: Validator::OneOf(&["all", "-1", "0", "1"]), doc: "Acknowledgements the leader waits for: 0, 1 or all." },
+    ConfigKey { name: "enable.idempotence", kind: ConfigType::Boolean, default: Some("true"), validator: Validator::None, doc: "Producer ids and sequence numbers make retries exactly-once per partition." },
+    ConfigKey { name: "retries", kind: ConfigType::Int, default: Some("2147483647"), validator: Validator::Between(0, 2147483647), doc: "Retries of a failed batch (bounded by delivery.timeout.ms)." },
+    ConfigKey { name: "retry.backoff.ms", kind: ConfigType::Long, default: Some("100"), validator: Validator::AtLeast(0), doc: "Initial wait before a retry." },
+    ConfigKey { name: "retry.backoff.max.ms", kind: ConfigType::Long, default: Some("1000"), validator: Validator::AtLeast(0), doc: "Cap of the exponential retry backoff." },
+    ConfigKey { name: "request.timeout.ms", kind: ConfigType::Int, default: Some("30000"), validator: Validator::AtLeast(0), doc: "How long a request may go unanswered." },
+    ConfigKey { name: "delivery.timeout.ms", kind: ConfigType::Int, default: Some("120000"), validator: Validator::AtLeast(0), doc: "Upper bound from send() to success or failure." },
+    ConfigKey { name: "linger.ms", kind: ConfigType::Long, default: Some("5"), validator: Validator::AtLeast(0), doc: "How long a batch waits for more records (5 since Kafka 4.0, KIP-1030)." },
+    ConfigKey { name: "batch.size", kind: ConfigType::Int, default: Some("16384"), validator: Validator::AtLeast(0), doc: "Bytes per partition batch." },
+    ConfigKey { name: "max.request.size", kind: ConfigType::Int, default: Some("1048576"), validator: Validator::AtLeast(0), doc: "Largest request (and record) in bytes." },
+    ConfigKey { name: "max.in.flight.requests.per.connection", kind: ConfigType::Int, default: Some("5"), validator: Validator::AtLeast(1), doc: "Unanswered requests per broker connection." },
+    ConfigKey { name: "metadata.max.age.ms", kind: ConfigType::Long, default: Some("300000"), validator: Validator::AtLeast(0), doc: "Metadata is refreshed at least this often." },
+];
+
+pub const PRODUCER_CONFIG: ConfigDef = ConfigDef { what: "producer", keys: PRODUCER_KEYS };
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProducerConfig {
+    pub acks: Acks,
+    pub enable_idempotence: bool,
+    pub retries: u32,
+    pub retry_backoff_ms: u64,
+    pub retry_backoff_max_ms: u64,
+    pub request_timeout_ms: u64,
+    pub delivery_timeout_ms: u64,
+    pub linger_ms: u64,
+    pub batch_size: u64,
+    pub max_request_size: u64,
+    pub max_in_flight_requests_per_connection: usize,
+    pub metadata_max_age_ms: u64,
+}
+
+impl ProducerConfig {
+    /// Typed settings with Kafka's cross-checks. Errors carry Kafka's `ConfigException` text.
+    pub fn from_resolved(c: &ResolvedConfig) -> Result<ProducerConfig, ConfigError> {
+        let acks = match c.string("acks") {
+            Some("0") => Acks::None,
+            Some("1") => Acks::Leader,
+            _ => Acks::All,
+        };
+        let retries = c.long("retries") as u32;
+        let max_in_flight = c.long("max.in.flight.requests.per.connection") as usize;
+        let idempotence_explicit = c.is_explicit("enable.idempotence");
+        let mut enable_idempotence = c.bool("enable.idempotence");
+        if enable_idempotence {
+            let fail = |key: &str, message: String| Err(ConfigError { key: key.to_string(), message });
+            if max_in_flight > 5 {
+                return fail(
+                    "max.in.flight.requests.per.connection",
+                    format!("To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5. Current value is {max_in_flight}."),
+                );
+            }
+            if retries == 0 {
+                if idempotence_explicit {
+                    return fail("retries", "Must set retries to non-zero when using the idempotent producer.".into());
+                }
+                enable_idempotence = false;
+            }
+            if acks != Acks::All {
+                if idempotence_explicit {
+                    return fail("acks", "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.".into());
+                }
+                enable_idempotence = false;
+            }
+        }
+        let linger_ms = c.unsigned("linger.ms");
+        let request_timeout_ms = c.unsigned("request.timeout.ms");
+        let mut delivery_timeout_ms = c.unsigned("delivery.timeout.ms");
+        if delivery_timeout_ms < linger_ms + request_timeout_ms {
+            if c.is_explicit("delivery.timeout.ms") {
+                return Err(ConfigError {
+                    key: "delivery.timeout.ms".into(),
+                    message: "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms".into(),
+                });
+            }
+            delivery_timeout_ms = linger_ms + request_timeout_ms;
+        }
+        Ok(ProducerConfig {
+            acks,
+            enable_idempotence,
+            retries,
+            retry_backoff_ms: c.unsigned("retry.backoff.ms"),
+            retry_backoff_max_ms: c.unsigned("retry.backoff.max.ms"),
+            request_timeout_ms,
+            delivery_timeout_ms,
+            linger_ms,
+            batch_size: c.unsigned("batch.size"),
+            max_request_size: c.unsigned("max.request.size"),
+            max_in_flight_requests_per_connection: max_in_flight,
+            metadata_max_age_ms: c.unsigned("metadata.max.age.ms"),
+        })
+    }
+
+    pub fn defaults() -> ProducerConfig {
+        ProducerConfig::from_resolved(&PRODUCER_CONFIG.resolve(&Default::default()).expect("defaults resolve"))
+            .expect("defaults are valid")
+    }
+
+    /// "acks=all idempotent", for reports.
+    pub fn summary(&self) -> String {
+        format!(
+            "acks={} {}linger.ms={} batch.size={}",
+            self.acks.as_kafka(),
+            if self.enable_idempotence { "idempotent " } else { "" },
+            self.linger_ms,
+            self.batch_size
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::config::def::RawValue;
+    use std::collections::BTreeMap;
+
+    fn config(entries: &[(&str, RawValue)]) -> Result<ProducerConfig, ConfigError> {
+        let map: BTreeMap<String, RawValue> = entries.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        ProducerConfig::from_resolved(&PRODUCER_CONFIG.resolve(&map)?)
+    }
+
+    #[test]
+    fn kafka_4_defaults() {
+        let c = ProducerConfig::defaults();
+        assert_eq!(c.acks, Acks::All);
+        assert!(c.enable_idempotence);
+        assert_eq!((c.linger_ms, c.batch_size, c.delivery_timeout_ms), (5, 16384, 120_000));
+    }
+
+    #[test]
+    fn implicit_idempotence_yields_to_acks_1_but_explicit_conflicts_fail() {
+        let c = config(&[("acks", RawValue::String("1".into()))]).unwrap();
+        assert!(!c.enable_idempotence, "idempotence silently off when only defaulted");
+        let err = config(&[("acks", RawValue::Integer(1)), ("enable.idempotence", RawValue::Boolean(true))]).unwrap_err();
+        assert_eq!(err.message, "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.");
+        let err = config(&[("max.in.flight.requests.per.connection", RawValue::Integer(6))]).unwrap_err();
+        assert!(err.message.ends_with("Current value is 6."));
+        let err = config(&[("acks", RawValue::String("2".into()))]).unwrap_err();
+        assert!(err.message.contains("String must be one of"), "{}", err.message);
+    }
+
+    #[test]
+    fn delivery_timeout_must_cover_linger_and_request_timeout() {
+        let err = config(&[("delivery.timeout.ms", RawValue::Integer(1000))]).unwrap_err();
+        assert_eq!(err.key, "delivery.timeout.ms");
+        let c = config(&[("request.timeout.ms", RawValue::Integer(200_000))]).unwrap();
+        assert_eq!(c.delivery_timeout_ms, 200_005, "raised to linger.ms + request.timeout.ms");
+    }
+}

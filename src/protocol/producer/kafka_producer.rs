@@ -1,0 +1,515 @@
+//! The producer client (`KafkaProducer` with its `Sender` and, for idempotence, the sequence
+//! bookkeeping of `TransactionManager`).
+//!
+//! - `send` partitions a record and appends it to the accumulator; a record for a topic whose
+//!   metadata is unknown waits for it.
+//! - The sender drains ready batches into one Produce request per broker, at most
+//!   `max.in.flight.requests.per.connection` unanswered per broker.
+//! - Retriable errors put the batch back with exponential backoff (`retry.backoff.ms` doubling to
+//!   `retry.backoff.max.ms`, 20% jitter) until `retries` or `delivery.timeout.ms` runs out.
+//!   Without idempotence, a retry can overtake a later batch in flight (reordering) and a request
+//!   that timed out after the leader appended it is written twice (duplicates), as in Kafka.
+//! - With `enable.idempotence`, each batch gets a producer id, epoch and base sequence on its
+//!   first send and keeps them across retries; a retried batch is only resent when it is the
+//!   first unacknowledged one of its partition, and the leader deduplicates.
+//! - A request unanswered for `request.timeout.ms`, or a lost connection, fails every request on
+//!   that connection: whether the broker appended them is unknown, so a later failure of such a
+//!   batch is reported as indefinite.
+
+use super::accumulator::{ProducerBatch, RecordAccumulator};
+use super::config::ProducerConfig;
+use crate::history::Event;
+use crate::protocol::actor::Outbox;
+use crate::protocol::client::connections::ConnectionStates;
+use crate::protocol::client::metadata::ClientMetadata;
+use crate::protocol::errors::ErrorCode;
+use crate::protocol::log::RecordBatch;
+use crate::protocol::message::*;
+use crate::protocol::types::*;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub enum ProducerTimer {
+    /// Run the sender: a batch lingered long enough, a backoff ended, or a timeout is due.
+    Wakeup,
+    RequestTimeout(u64),
+}
+
+/// Per-partition sequence state of an idempotent producer.
+#[derive(Clone, Debug, Default)]
+struct PartitionSequences {
+    next_sequence: i32,
+    last_acked_sequence: i32,
+    /// Base sequences sent at least once and not yet completed.
+    incomplete: BTreeSet<i32>,
+}
+
+#[derive(Clone, Debug)]
+enum InflightKind {
+    Metadata,
+    InitProducerId,
+    Produce { broker: BrokerId, batches: Vec<ProducerBatch> },
+}
+
+#[derive(Clone, Debug)]
+struct Inflight {
+    peer: NodeId,
+    kind: InflightKind,
+}
+
+pub struct KafkaProducer {
+    /// Index of this producer in the scenario; the `producer` of every `ValueId` it writes.
+    pub index: u32,
+    config: ProducerConfig,
+    metadata: ClientMetadata,
+    connections: ConnectionStates,
+    accumulator: RecordAccumulator,
+    /// Records waiting for their topic's metadata (`send` blocks in Kafka).
+    waiting_for_metadata: VecDeque<(TopicName, Record)>,
+    producer_id: Option<(ProducerId, ProducerEpoch)>,
+    init_producer_id_inflight: bool,
+    sequences: BTreeMap<TopicPartition, PartitionSequences>,
+    inflight: BTreeMap<u64, Inflight>,
+    inflight_per_broker: BTreeMap<BrokerId, usize>,
+    next_correlation_id: u64,
+    scheduled_wakeup_ms: Option<SimTime>,
+    /// Per topic: the partition null-keyed records go to, and bytes sent there so far.
+    sticky_partition: BTreeMap<TopicName, (i32, u64)>,
+    rng: ChaCha8Rng,
+}
+
+impl KafkaProducer {
+    pub fn new(index: u32, config: ProducerConfig, bootstrap: Vec<BrokerId>, topics: Vec<TopicName>, rng: ChaCha8Rng) -> KafkaProducer {
+        KafkaProducer {
+            index,
+            config,
+            metadata: ClientMetadata::new(bootstrap, topics),
+            connections: ConnectionStates::default(),
+            accumulator: RecordAccumulator::default(),
+            waiting_for_metadata: VecDeque::new(),
+            producer_id: None,
+            init_producer_id_inflight: false,
+            sequences: BTreeMap::new(),
+            inflight: BTreeMap::new(),
+            inflight_per_broker: BTreeMap::new(),
+            next_correlation_id: 0,
+            scheduled_wakeup_ms: None,
+            sticky_partition: BTreeMap::new(),
+            rng,
+        }
+    }
+
+    pub fn config(&self) -> &ProducerConfig {
+        &self.config
+    }
+
+    /// Nothing buffered and nothing in flight.
+    pub fn is_idle(&self) -> bool {
+        self.accumulator.is_empty() && self.waiting_for_metadata.is_empty() && !self.inflight.values().any(|i| matches!(i.kind, InflightKind::Produce { .. }))
+    }
+
+    /// `KafkaProducer.send`: the application hands over one record.
+    pub fn send(&mut self, now: SimTime, topic: TopicName, record: Record, out: &mut Outbox<ProducerTimer>) {
+        if self.metadata.partition_counts.contains_key(&topic) {
+            self.append(now, topic, record, out);
+        } else {
+            self.metadata.request_update();
+            self.waiting_for_metadata.push_back((topic, record));
+        }
+        self.run(now, out);
+    }
+
+    fn append(&mut self, now: SimTime, topic: TopicName, record: Record, out: &mut Outbox<ProducerTimer>) {
+        let partitions = self.metadata.partition_counts[&topic];
+        let partition = self.choose_partition(&topic, record.key.as_deref(), partitions, record.size_bytes() as u64);
+        let tp = TopicPartition::new(topic, partition);
+        out.record(Event::SendInvoked { tp: tp.clone(), key: record.key.clone(), value: record.value });
+        self.accumulator.append(&tp, record, now, self.config.batch_size);
+    }
+
+    /// Keyed records hash to a partition; null keys stick to one partition until `batch.size`
+    /// bytes went there (KIP-794).
+    fn choose_partition(&mut self, topic: &TopicName, key: Option<&str>, partitions: i32, size: u64) -> i32 {
+        if let Some(key) = key {
+            return crate::protocol::producer::partitioner::partition_for_key(key.as_bytes(), partitions);
+        }
+        let batch_size = self.config.batch_size.max(1);
+        let entry = self.sticky_partition.entry(topic.clone()).or_insert((-1, 0));
+        if entry.0 < 0 || entry.0 >= partitions || entry.1 >= batch_size {
+            entry.0 = self.rng.gen_range(0..partitions);
+            entry.1 = 0;
+        }
+        entry.1 += size;
+        entry.0
+    }
+
+    fn next_correlation(&mut self) -> u64 {
+        self.next_correlation_id += 1;
+        self.next_correlation_id
+    }
+
+    fn send_request(&mut self, now: SimTime, broker: BrokerId, request: Request, kind: InflightKind, out: &mut Outbox<ProducerTimer>) -> u64 {
+        let correlation_id = self.next_correlation();
+        let peer = NodeId::Broker(broker);
+        out.send(peer, Message::Request { correlation_id, request });
+        out.set_timer(now + self.config.request_timeout_ms, ProducerTimer::RequestTimeout(correlation_id));
+        self.inflight.insert(correlation_id, Inflight { peer, kind });
+        correlation_id
+    }
+
+    /// The sender loop: metadata, producer id, draining ready batches, expiring old ones.
+    pub fn run(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) {
+        self.expire_batches(now, out);
+        let connections = &self.connections;
+        if self.metadata.should_request(now, self.config.retry_backoff_ms, self.config.metadata_max_age_ms) {
+            if let Some(broker) = self.metadata.next_broker(|b| connections.is_ready(b, now)) {
+                self.metadata.request_sent(now);
+                let topics = self.metadata.topics.clone();
+                self.send_request(now, broker, Request::Metadata { topics }, InflightKind::Metadata, out);
+            }
+        }
+        let connections = &self.connections;
+        if self.config.enable_idempotence && self.producer_id.is_none() && !self.init_producer_id_inflight {
+            if let Some(broker) = self.metadata.next_broker(|b| connections.is_ready(b, now)) {
+                self.init_producer_id_inflight = true;
+                self.send_request(now, broker, Request::InitProducerId { transactional_id: None }, InflightKind::InitProducerId, out);
+            }
+        }
+        while self.drain_one_round(now, out) {}
+        self.schedule_next_wakeup(now, out);
+    }
+
+    /// Builds at most one request per broker; returns whether anything was sent.
+    fn drain_one_round(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) -> bool {
+        if self.config.enable_idempotence && self.producer_id.is_none() {
+            return false;
+        }
+        let mut per_broker: BTreeMap<BrokerId, Vec<ProducerBatch>> = BTreeMap::new();
+        let mut request_bytes: BTreeMap<BrokerId, u64> = BTreeMap::new();
+        let partitions: Vec<TopicPartition> = self.accumulator.partitions().cloned().collect();
+        for tp in partitions {
+            let Some(leader) = self.metadata.leader_of(&tp) else {
+                self.metadata.request_update();
+                continue;
+            };
+            let inflight = self.inflight_per_broker.get(&leader).copied().unwrap_or(0);
+            if inflight >= self.config.max_in_flight_requests_per_connection || !self.connections.is_ready(leader, now) {
+                continue;
+            }
+            if !self.accumulator.head_is_ready(&tp, now, self.config.linger_ms, self.config.batch_size) {
+                continue;
+            }
+            if !self.may_send_head(&tp) {
+                continue;
+            }
+            let head_size = self.accumulator.head(&tp).map_or(0, |b| b.size_bytes);
+            let bytes = request_bytes.entry(leader).or_insert(0);
+            if *bytes > 0 && *bytes + head_size > self.config.max_request_size {
+                continue;
+            }
+            *bytes += head_size;
+            let mut batch = self.accumulator.pop_head(&tp).expect("head is ready");
+            self.stamp_sequence(&mut batch);
+            batch.attempts += 1;
+            batch.closed = true;
+            per_broker.entry(leader).or_default().push(batch);
+        }
+        let sent_any = !per_broker.is_empty();
+        for (broker, batches) in per_broker {
+            self.send_produce(now, broker, batches, out);
+        }
+        sent_any
+    }
+
+    /// Ordering rules for the head batch of a partition.
+    fn may_send_head(&self, tp: &TopicPartition) -> bool {
+        let Some(head) = self.accumulator.head(tp) else { return false };
+        if self.config.enable_idempotence {
+            // A retried batch goes only when it is the first unacknowledged one.
+            if let (Some(seq), Some(state)) = (head.base_sequence, self.sequences.get(tp)) {
+                return state.incomplete.first().is_none_or(|first| *first == seq);
+            }
+            return true;
+        }
+        if self.config.max_in_flight_requests_per_connection == 1 {
+            // Kafka mutes a partition with a request in flight when ordering is guaranteed.
+            return !self.inflight.values().any(|i| match &i.kind {
+                InflightKind::Produce { batches, .. } => batches.iter().any(|b| &b.tp == tp),
+                _ => false,
+            });
+        }
+        true
+    }
+
+    fn stamp_sequence(&mut self, batch: &mut ProducerBatch) {
+        let Some((producer_id, producer_epoch)) = self.producer_id.filter(|_| self.config.enable_idempotence) else { return };
+        if batch.base_sequence.is_none() {
+            let state = self.sequences.entry(batch.tp.clone()).or_insert(PartitionSequences { last_acked_sequence: -1, ..Default::default() });
+            batch.base_sequence = Some(state.next_sequence);
+            state.next_sequence += batch.record_count();
+            state.incomplete.insert(batch.base_sequence.expect("just set"));
+        }
+        batch.producer_id = producer_id;
+        batch.producer_epoch = producer_epoch;
+    }
+
+    fn send_produce(&mut self, now: SimTime, broker: BrokerId, batches: Vec<ProducerBatch>, out: &mut Outbox<ProducerTimer>) {
+        let partitions = batches
+            .iter()
+            .map(|b| {
+                let mut wire = RecordBatch::data(b.records.clone());
+                if let Some(seq) = b.base_sequence {
+                    wire.producer_id = b.producer_id;
+                    wire.producer_epoch = b.producer_epoch;
+                    wire.base_sequence = seq;
+                }
+                (b.tp.clone(), wire)
+            })
+            .collect();
+        let request = Request::Produce(ProduceRequest {
+            acks: self.config.acks,
+            timeout_ms: self.config.request_timeout_ms,
+            transactional_id: None,
+            partitions,
+        });
+        if self.config.acks == Acks::None {
+            // acks=0: done once it is on the wire; no offset is ever learned.
+            let correlation_id = self.next_correlation();
+            out.send(NodeId::Broker(broker), Message::Request { correlation_id, request });
+            for batch in batches {
+                for record in &batch.records {
+                    out.record(Event::SendAcked { tp: batch.tp.clone(), value: record.value, offset: None });
+                }
+            }
+            return;
+        }
+        *self.inflight_per_broker.entry(broker).or_insert(0) += 1;
+        self.send_request(now, broker, request, InflightKind::Produce { broker, batches }, out);
+    }
+
+    fn schedule_next_wakeup(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) {
+        let mut next = self.accumulator.next_ready_at(self.config.linger_ms);
+        if let Some(created) = self.accumulator.earliest_created_ms() {
+            let expiry = created + self.config.delivery_timeout_ms;
+            next = Some(next.map_or(expiry, |n| n.min(expiry)));
+        }
+        if self.metadata.need_update && !self.metadata.inflight {
+            let retry = self.metadata.last_attempt_ms + self.config.retry_backoff_ms;
+            next = Some(next.map_or(retry, |n| n.min(retry)));
+        }
+        if let Some(ready) = self.connections.next_ready_at(now) {
+            next = Some(next.map_or(ready, |n| n.min(ready)));
+        }
+        let Some(at) = next.map(|t| t.max(now + 1)) else { return };
+        if self.scheduled_wakeup_ms.is_some_and(|s| s <= at && s > now) {
+            return;
+        }
+        self.scheduled_wakeup_ms = Some(at);
+        out.set_timer(at, ProducerTimer::Wakeup);
+    }
+
+    pub fn on_timer(&mut self, now: SimTime, timer: ProducerTimer, out: &mut Outbox<ProducerTimer>) {
+        match timer {
+            ProducerTimer::Wakeup => {
+                if self.scheduled_wakeup_ms.is_some_and(|s| s <= now) {
+                    self.scheduled_wakeup_ms = None;
+                }
+            }
+            ProducerTimer::RequestTimeout(correlation_id) => {
+                if let Some(inflight) = self.inflight.get(&correlation_id) {
+                    // NetworkClient closes the connection; everything on it fails.
+                    let peer = inflight.peer;
+                    out.disconnects.push(peer);
+                    self.fail_connection(now, peer, ErrorCode::RequestTimedOut, out);
+                }
+            }
+        }
+        self.run(now, out);
+    }
+
+    pub fn on_disconnect(&mut self, now: SimTime, peer: NodeId, out: &mut Outbox<ProducerTimer>) {
+        self.fail_connection(now, peer, ErrorCode::NetworkException, out);
+        self.run(now, out);
+    }
+
+    fn fail_connection(&mut self, now: SimTime, peer: NodeId, error: ErrorCode, out: &mut Outbox<ProducerTimer>) {
+        if let NodeId::Broker(broker) = peer {
+            self.connections.on_failure(broker, now, &mut self.rng);
+        }
+        let failed: Vec<u64> = self.inflight.iter().filter(|(_, i)| i.peer == peer).map(|(c, _)| *c).collect();
+        for correlation_id in failed {
+            let inflight = self.inflight.remove(&correlation_id).expect("listed above");
+            match inflight.kind {
+                InflightKind::Metadata => self.metadata.request_failed(),
+                InflightKind::InitProducerId => self.init_producer_id_inflight = false,
+                InflightKind::Produce { broker, batches } => {
+                    self.release_inflight_slot(broker);
+                    self.metadata.request_update();
+                    for mut batch in batches {
+                        batch.maybe_written = true;
+                        self.retry_or_fail(now, batch, error, out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn release_inflight_slot(&mut self, broker: BrokerId) {
+        if let Some(n) = self.inflight_per_broker.get_mut(&broker) {
+            *n = n.saturating_sub(1);
+        }
+    }
+
+    pub fn on_response(&mut self, now: SimTime, correlation_id: u64, response: Response, out: &mut Outbox<ProducerTimer>) {
+        let Some(inflight) = self.inflight.remove(&correlation_id) else { return };
+        if let NodeId::Broker(broker) = inflight.peer {
+            self.connections.on_success(broker);
+        }
+        match (inflight.kind, response) {
+            (InflightKind::Metadata, Response::Metadata { brokers, topics }) => {
+                self.metadata.update(now, brokers, topics);
+                self.flush_waiting_for_metadata(now, out);
+            }
+            (InflightKind::InitProducerId, Response::InitProducerId { error, producer_id, producer_epoch }) => {
+                self.init_producer_id_inflight = false;
+                if error.is_none() {
+                    self.producer_id = Some((producer_id, producer_epoch));
+                }
+            }
+            (InflightKind::Produce { broker, batches }, Response::Produce { partitions }) => {
+                self.release_inflight_slot(broker);
+                self.complete_produce(now, batches, partitions, out);
+            }
+            (kind, response) => panic!("producer {} got {} for {kind:?}", self.index, response.api_name()),
+        }
+        self.run(now, out);
+    }
+
+    fn flush_waiting_for_metadata(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) {
+        let waiting = std::mem::take(&mut self.waiting_for_metadata);
+        for (topic, record) in waiting {
+            if self.metadata.partition_counts.contains_key(&topic) {
+                self.append(now, topic, record, out);
+            } else {
+                self.waiting_for_metadata.push_back((topic, record));
+            }
+        }
+    }
+
+    fn complete_produce(&mut self, now: SimTime, batches: Vec<ProducerBatch>, partitions: Vec<ProducePartitionResponse>, out: &mut Outbox<ProducerTimer>) {
+        for batch in batches {
+            let Some(response) = partitions.iter().find(|p| p.tp == batch.tp) else {
+                self.retry_or_fail(now, batch, ErrorCode::NetworkException, out);
+                continue;
+            };
+            match response.error {
+                ErrorCode::None => self.complete_batch(batch, Some(response.base_offset), out),
+                ErrorCode::DuplicateSequenceNumber => self.complete_batch(batch, None, out),
+                ErrorCode::OutOfOrderSequenceNumber => {
+                    // An earlier batch of this partition is still unresolved: this one will be
+                    // resent after it. Otherwise the broker lost our state: fatal for the batch.
+                    let state = self.sequences.get(&batch.tp);
+                    let earlier_unresolved = match (batch.base_sequence, state) {
+                        (Some(seq), Some(s)) => s.incomplete.first().is_some_and(|first| *first < seq),
+                        _ => false,
+                    };
+                    if earlier_unresolved {
+                        self.retry_or_fail(now, batch, response.error, out);
+                    } else {
+                        self.fail_batch(batch, response.error, out);
+                    }
+                }
+                error if error.is_retriable() => {
+                    if matches!(
+                        error,
+                        ErrorCode::NotLeaderOrFollower
+                            | ErrorCode::FencedLeaderEpoch
+                            | ErrorCode::UnknownLeaderEpoch
+                            | ErrorCode::UnknownTopicOrPartition
+                            | ErrorCode::LeaderNotAvailable
+                    ) {
+                        self.metadata.request_update();
+                    }
+                    let mut batch = batch;
+                    // Appended on the leader but not (yet) replicated: it may survive.
+                    if matches!(error, ErrorCode::RequestTimedOut | ErrorCode::NotEnoughReplicasAfterAppend) {
+                        batch.maybe_written = true;
+                    }
+                    self.retry_or_fail(now, batch, error, out);
+                }
+                error => self.fail_batch(batch, error, out),
+            }
+        }
+    }
+
+    fn complete_batch(&mut self, batch: ProducerBatch, base_offset: Option<Offset>, out: &mut Outbox<ProducerTimer>) {
+        if let (Some(seq), Some(state)) = (batch.base_sequence, self.sequences.get_mut(&batch.tp)) {
+            state.incomplete.remove(&seq);
+            state.last_acked_sequence = state.last_acked_sequence.max(batch.last_sequence().unwrap_or(-1));
+        }
+        for (i, record) in batch.records.iter().enumerate() {
+            out.record(Event::SendAcked {
+                tp: batch.tp.clone(),
+                value: record.value,
+                offset: base_offset.map(|o| o + i as Offset),
+            });
+        }
+    }
+
+    fn fail_batch(&mut self, batch: ProducerBatch, error: ErrorCode, out: &mut Outbox<ProducerTimer>) {
+        if let (Some(seq), Some(state)) = (batch.base_sequence, self.sequences.get_mut(&batch.tp)) {
+            state.incomplete.remove(&seq);
+        }
+        for record in &batch.records {
+            out.record(Event::SendFailed { tp: batch.tp.clone(), value: record.value, error, definite: !batch.maybe_written });
+        }
+    }
+
+    fn retry_or_fail(&mut self, now: SimTime, mut batch: ProducerBatch, error: ErrorCode, out: &mut Outbox<ProducerTimer>) {
+        let within_retries = batch.attempts <= self.config.retries;
+        let within_delivery_timeout = now < batch.created_ms + self.config.delivery_timeout_ms;
+        if !(within_retries && within_delivery_timeout) {
+            self.fail_batch(batch, error, out);
+            return;
+        }
+        batch.retry_at_ms = now + self.retry_backoff_ms(batch.attempts);
+        self.accumulator.reenqueue(batch);
+    }
+
+    /// Kafka's `ExponentialBackoff(retry.backoff.ms, 2, retry.backoff.max.ms, 0.2)`.
+    fn retry_backoff_ms(&mut self, attempts: u32) -> u64 {
+        let base = self.config.retry_backoff_ms as f64;
+        let max = self.config.retry_backoff_max_ms.max(self.config.retry_backoff_ms) as f64;
+        let exp = (base * 2f64.powi(attempts.saturating_sub(1).min(30) as i32)).min(max);
+        let jitter = self.rng.gen_range(0.8..1.2);
+        (exp * jitter).round() as u64
+    }
+
+    fn expire_batches(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) {
+        for batch in self.accumulator.expire(now, self.config.delivery_timeout_ms) {
+            self.fail_batch(batch, ErrorCode::RequestTimedOut, out);
+        }
+        // In-flight batches past their delivery timeout fail too; a late answer is ignored.
+        let deadline = self.config.delivery_timeout_ms;
+        let mut expired = Vec::new();
+        for inflight in self.inflight.values_mut() {
+            if let InflightKind::Produce { batches, .. } = &mut inflight.kind {
+                let (old, keep): (Vec<_>, Vec<_>) = batches.drain(..).partition(|b| now >= b.created_ms + deadline);
+                *batches = keep;
+                expired.extend(old);
+            }
+        }
+        for mut batch in expired {
+            batch.maybe_written = true;
+            self.fail_batch(batch, ErrorCode::RequestTimedOut, out);
+        }
+    }
+
+    /// The record's key as Kafka would serialize a string key.
+    pub fn key(text: &str) -> Arc<str> {
+        Arc::from(text)
+    }
+}

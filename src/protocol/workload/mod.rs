@@ -1,0 +1,6 @@
+//! The applications that drive the clients: a producer sending unique values at a rate, and a
+//! consumer reading and (slowly, if asked) processing what it polls.
+
+pub mod consumer_app;
+pub mod keys;
+pub mod producer_app;

@@ -1,0 +1,27 @@
+//! Scenario files: format v1 (SCENARIO-FORMAT.md) parsed with positions, validated into a
+//! typed `Scenario`, and written back as TOML.
+
+pub mod error;
+pub mod model;
+pub mod raw;
+mod validate;
+
+pub use error::ScenarioError;
+pub use model::*;
+pub use raw::RawScenario;
+pub use validate::parse_scenario;
+
+use std::path::Path;
+
+/// Reads and validates a scenario file.
+pub fn load(path: &Path) -> Result<(RawScenario, Scenario), ScenarioError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ScenarioError::whole_file(&file, format!("cannot read the scenario: {e}")))?;
+    parse_scenario(&file, &text)
+}
+
+/// The scenario as TOML (the same format it was read in).
+pub fn to_toml(raw: &RawScenario) -> String {
+    toml::to_string_pretty(raw).expect("a parsed scenario serializes")
+}

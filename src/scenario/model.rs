@@ -1,0 +1,183 @@
+//! A validated scenario: every name resolved, every config typed with Kafka's defaults applied.
+
+use crate::protocol::config::broker::BrokerConfig;
+use crate::protocol::consumer::config::ConsumerConfig;
+use crate::protocol::controller::TopicSpec;
+use crate::protocol::producer::config::ProducerConfig;
+use crate::protocol::types::*;
+use crate::protocol::workload::producer_app::ProducerWorkload;
+
+/// Kafka's default heal-and-settle time after the workload (SCENARIO-FORMAT.md).
+pub const DEFAULT_SETTLE_MS: SimTime = 30_000;
+
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub seed: Option<u64>,
+    pub duration_ms: SimTime,
+    pub settle_ms: SimTime,
+    pub brokers: u32,
+    pub controllers: u32,
+    pub broker_config: BrokerConfig,
+    /// Broker configs the user set, as written (for reports).
+    pub broker_overrides: Vec<(String, String)>,
+    pub network: NetworkSpec,
+    pub topics: Vec<TopicSpec>,
+    pub producers: Vec<ProducerSpec>,
+    pub consumer_groups: Vec<ConsumerGroupSpec>,
+    pub faults: Vec<Fault>,
+    pub checks: Vec<CheckExpectation>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkSpec {
+    pub latency_ms: (SimTime, SimTime),
+    pub packet_loss: f64,
+}
+
+impl Default for NetworkSpec {
+    fn default() -> Self {
+        // madsim's default latency range, and a lossless network.
+        NetworkSpec { latency_ms: (1, 10), packet_loss: 0.0 }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ProducerSpec {
+    pub name: String,
+    pub workload: ProducerWorkload,
+    pub config: ProducerConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsumerGroupSpec {
+    pub group: String,
+    pub topics: Vec<TopicName>,
+    pub members: u32,
+    pub processing_ms_per_record: u64,
+    pub config: ConsumerConfig,
+}
+
+impl ConsumerGroupSpec {
+    pub fn member_name(&self, index: u32) -> String {
+        format!("{}-{}", self.group, index + 1)
+    }
+}
+
+/// Where a fault applies: a node by name, or a role resolved when the fault fires.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeSelector {
+    Name(String),
+    Leader(TopicPartition),
+    Follower(TopicPartition),
+    Controller,
+}
+
+impl std::fmt::Display for NodeSelector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NodeSelector::Name(name) => f.write_str(name),
+            NodeSelector::Leader(tp) => write!(f, "leader:{tp}"),
+            NodeSelector::Follower(tp) => write!(f, "follower:{tp}"),
+            NodeSelector::Controller => f.write_str("controller"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FaultAction {
+    Crash { node: NodeSelector, lose_unflushed: bool },
+    Restart { node: NodeSelector },
+    Pause { node: NodeSelector },
+    Resume { node: NodeSelector },
+    Partition { groups: Vec<Vec<String>> },
+    Clog { from: String, to: String },
+    Unclog { from: String, to: String },
+    Heal,
+    Latency { min_ms: SimTime, max_ms: SimTime },
+    Loss { packet_loss: f64 },
+    SlowConsumer { node: String, processing_ms_per_record: u64 },
+}
+
+impl FaultAction {
+    /// The scenario format's name for this kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FaultAction::Crash { .. } => "crash",
+            FaultAction::Restart { .. } => "restart",
+            FaultAction::Pause { .. } => "pause",
+            FaultAction::Resume { .. } => "resume",
+            FaultAction::Partition { .. } => "partition",
+            FaultAction::Clog { .. } => "clog",
+            FaultAction::Unclog { .. } => "unclog",
+            FaultAction::Heal => "heal",
+            FaultAction::Latency { .. } => "latency",
+            FaultAction::Loss { .. } => "loss",
+            FaultAction::SlowConsumer { .. } => "slow-consumer",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fault {
+    pub at_ms: SimTime,
+    pub action: FaultAction,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    /// The property must hold: no violation may be found.
+    None,
+    /// The scenario demonstrates a failure: at least one violation must be found.
+    Some,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckExpectation {
+    pub name: String,
+    pub expect: Expect,
+}
+
+impl Scenario {
+    pub fn broker_name(id: u32) -> String {
+        format!("broker-{id}")
+    }
+
+    pub fn controller_name(id: u32) -> String {
+        format!("controller-{id}")
+    }
+
+    /// Client nodes in order: producers, then every consumer group's members.
+    pub fn client_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.producers.iter().map(|p| p.name.clone()).collect();
+        for group in &self.consumer_groups {
+            names.extend((0..group.members).map(|i| group.member_name(i)));
+        }
+        names
+    }
+
+    /// Every node with its name, in a stable order.
+    pub fn nodes(&self) -> Vec<(NodeId, String)> {
+        let mut nodes = Vec::new();
+        for c in 1..=self.controllers {
+            nodes.push((NodeId::Controller(c), Self::controller_name(c)));
+        }
+        for b in 1..=self.brokers {
+            nodes.push((NodeId::broker(b), Self::broker_name(b)));
+        }
+        for (i, name) in self.client_names().into_iter().enumerate() {
+            nodes.push((NodeId::Client(i as u32), name));
+        }
+        nodes
+    }
+
+    pub fn node_by_name(&self, name: &str) -> Option<NodeId> {
+        self.nodes().into_iter().find(|(_, n)| n == name).map(|(id, _)| id)
+    }
+
+    pub fn expectation(&self, check: &str) -> Option<Expect> {
+        self.checks.iter().find(|c| c.name == check).map(|c| c.expect)
+    }
+}

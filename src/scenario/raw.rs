@@ -1,0 +1,136 @@
+//! The scenario file exactly as written (format v1, SCENARIO-FORMAT.md), with the source span
+//! of every value a later check may need to point at. Unknown keys are rejected by serde with
+//! their position. This form also serializes back to TOML, which is how the lab saves an
+//! experiment and the shrinker writes a smaller scenario.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+pub type ConfigMap = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Spanned<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    pub duration_ms: Spanned<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settle_ms: Option<Spanned<u64>>,
+    pub cluster: RawCluster,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<RawNetwork>,
+    #[serde(default)]
+    pub topics: Vec<RawTopic>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub producers: Vec<RawProducer>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consumer_groups: Vec<RawConsumerGroup>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<RawFault>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nemesis: Option<Spanned<toml::Value>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<RawCheck>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCluster {
+    pub brokers: Spanned<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controllers: Option<Spanned<u32>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub config: ConfigMap,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNetwork {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<Spanned<[u64; 2]>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packet_loss: Option<Spanned<f64>>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopic {
+    pub name: Spanned<String>,
+    pub partitions: Spanned<i32>,
+    pub replication_factor: Spanned<i32>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub config: ConfigMap,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProducer {
+    pub name: Spanned<String>,
+    pub topic: Spanned<String>,
+    pub messages_per_sec: Spanned<f64>,
+    #[serde(default)]
+    pub keys: u64,
+    /// Explicit key names instead of `key-0 .. key-N` (e.g. `["premium_1", "basic_7"]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_names: Vec<String>,
+    /// `uniform` (default) or `zipf`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_distribution: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zipf_exponent: Option<Spanned<f64>>,
+    #[serde(default = "default_value_bytes")]
+    pub value_bytes: u32,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub config: ConfigMap,
+}
+
+fn default_value_bytes() -> u32 {
+    100
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConsumerGroup {
+    pub group: Spanned<String>,
+    pub topics: Vec<Spanned<String>>,
+    pub members: Spanned<u32>,
+    /// Simulated processing cost per polled record, per member.
+    #[serde(default)]
+    pub processing_ms_per_record: u64,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub config: ConfigMap,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFault {
+    pub at_ms: Spanned<u64>,
+    pub kind: Spanned<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lose_unflushed: Option<Spanned<bool>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Spanned<Vec<Vec<Spanned<String>>>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<Spanned<[u64; 2]>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packet_loss: Option<Spanned<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_ms_per_record: Option<Spanned<u64>>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheck {
+    pub name: Spanned<String>,
+    pub expect: Spanned<String>,
+}

@@ -1,0 +1,359 @@
+//! The simulated network: one FIFO connection per ordered pair of nodes, with TCP's behaviour
+//! where Kafka depends on it.
+//!
+//! madsim's own `Endpoint` is datagram-like (it reorders, and every send/receive costs at least
+//! 1 ms of simulated time, notes/madsim.md). Kafka assumes ordered connections, so the simulator
+//! keeps its own links on top of madsim's clock:
+//!
+//! - Each message gets a latency drawn from the scenario's range; it never arrives before an
+//!   earlier message on the same link (FIFO).
+//! - Packet loss is TCP retransmission: a lost transmission costs a retransmission timeout
+//!   (200 ms, doubling), delaying this message and everything behind it on the link.
+//! - A cut link (partition or clog) holds messages, like a connection that keeps retransmitting;
+//!   after the heal they arrive in order.
+//! - A connection is reset when a process crashes (its peers are told at once, as by an RST,
+//!   unless it was a power loss) or when a client closes it after a request timeout. Everything
+//!   in flight or held on a reset connection is lost, both ways.
+//! - Sending to a dead process fails fast: the sender is told the connection was refused.
+
+use crate::protocol::actor::Control;
+use crate::protocol::message::Message;
+use crate::protocol::types::{NodeId, SimTime};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// The smallest retransmission timeout Linux uses (`TCP_RTO_MIN`).
+const RETRANSMISSION_TIMEOUT_MS: SimTime = 200;
+
+/// What a node can receive.
+#[derive(Debug)]
+pub enum Payload {
+    Message(Message),
+    /// The connection to `from` was reset or refused.
+    Disconnected,
+    Control(Control),
+}
+
+#[derive(Debug)]
+pub struct Delivery {
+    pub from: NodeId,
+    pub payload: Payload,
+}
+
+struct InFlight {
+    from: NodeId,
+    link_epoch: u64,
+    payload: Payload,
+}
+
+#[derive(Default)]
+struct Link {
+    /// Bumped by every reset: messages sent on an older connection are dropped.
+    epoch: u64,
+    last_arrival_ms: SimTime,
+    /// Messages sent while the link was cut, waiting for the heal.
+    held: VecDeque<Message>,
+}
+
+struct NodeNet {
+    alive: bool,
+    inbox: BTreeMap<(SimTime, u64), InFlight>,
+    notify: Arc<Notify>,
+}
+
+/// Counters for `run --json` stats and benchmarks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct NetworkStats {
+    pub messages_sent: u64,
+    pub messages_delivered: u64,
+    pub bytes_delivered: u64,
+    pub messages_dropped: u64,
+}
+
+pub struct Network {
+    nodes: BTreeMap<NodeId, NodeNet>,
+    links: BTreeMap<(NodeId, NodeId), Link>,
+    /// Directed pairs that cannot talk (partitions and clogs).
+    cut: BTreeSet<(NodeId, NodeId)>,
+    latency_ms: (SimTime, SimTime),
+    packet_loss: f64,
+    sequence: u64,
+    rng: ChaCha8Rng,
+    pub stats: NetworkStats,
+}
+
+impl Network {
+    pub fn new(latency_ms: (SimTime, SimTime), packet_loss: f64, rng: ChaCha8Rng) -> Network {
+        Network {
+            nodes: BTreeMap::new(),
+            links: BTreeMap::new(),
+            cut: BTreeSet::new(),
+            latency_ms,
+            packet_loss,
+            sequence: 0,
+            rng,
+            stats: NetworkStats::default(),
+        }
+    }
+
+    /// A node (re)starts: empty inbox, reachable again.
+    pub fn register(&mut self, node: NodeId) -> Arc<Notify> {
+        let entry = self.nodes.entry(node).or_insert_with(|| NodeNet { alive: true, inbox: BTreeMap::new(), notify: Arc::new(Notify::new()) });
+        entry.alive = true;
+        entry.inbox.clear();
+        entry.notify.clone()
+    }
+
+    pub fn is_alive(&self, node: NodeId) -> bool {
+        self.nodes.get(&node).is_some_and(|n| n.alive)
+    }
+
+    pub fn next_sequence(&mut self) -> u64 {
+        self.sequence += 1;
+        self.sequence
+    }
+
+    fn latency(&mut self) -> SimTime {
+        let (a, b) = self.latency_ms;
+        let mut latency = if a == b { a } else { self.rng.gen_range(a..=b) };
+        let mut rto = RETRANSMISSION_TIMEOUT_MS;
+        while self.packet_loss > 0.0 && self.rng.gen_bool(self.packet_loss) {
+            latency += rto;
+            rto = (rto * 2).min(60_000);
+        }
+        latency
+    }
+
+    fn enqueue(&mut self, now: SimTime, from: NodeId, to: NodeId, payload: Payload) {
+        let latency = self.latency();
+        let link = self.links.entry((from, to)).or_default();
+        let arrival = (now + latency).max(link.last_arrival_ms);
+        link.last_arrival_ms = arrival;
+        let link_epoch = link.epoch;
+        let sequence = self.next_sequence();
+        if let Some(target) = self.nodes.get_mut(&to) {
+            target.inbox.insert((arrival, sequence), InFlight { from, link_epoch, payload });
+            target.notify.notify_one();
+        }
+    }
+
+    pub fn send(&mut self, now: SimTime, from: NodeId, to: NodeId, message: Message) {
+        self.stats.messages_sent += 1;
+        if !self.is_alive(to) {
+            // Connection refused: the sender learns it one network hop later.
+            self.stats.messages_dropped += 1;
+            self.enqueue(now, to, from, Payload::Disconnected);
+            return;
+        }
+        if self.cut.contains(&(from, to)) {
+            self.links.entry((from, to)).or_default().held.push_back(message);
+            return;
+        }
+        self.enqueue(now, from, to, Payload::Message(message));
+    }
+
+    /// A command from the supervisor, delivered at once and never cut.
+    pub fn control(&mut self, now: SimTime, to: NodeId, control: Control) {
+        let sequence = self.next_sequence();
+        if let Some(target) = self.nodes.get_mut(&to) {
+            let link_epoch = 0;
+            target.inbox.insert((now, sequence), InFlight { from: to, link_epoch, payload: Payload::Control(control) });
+            target.notify.notify_one();
+        }
+    }
+
+    /// The next delivery due at or before `now`, if any. Messages from a connection that was
+    /// reset since they were sent are dropped here.
+    pub fn pop_due(&mut self, node: NodeId, now: SimTime) -> Option<(SimTime, u64, Delivery)> {
+        loop {
+            let target = self.nodes.get_mut(&node)?;
+            let (&(arrival, sequence), _) = target.inbox.first_key_value()?;
+            if arrival > now {
+                return None;
+            }
+            let in_flight = target.inbox.remove(&(arrival, sequence)).expect("first key exists");
+            let current_epoch = match &in_flight.payload {
+                Payload::Message(_) => self.links.get(&(in_flight.from, node)).map_or(0, |l| l.epoch),
+                _ => in_flight.link_epoch,
+            };
+            if current_epoch != in_flight.link_epoch {
+                self.stats.messages_dropped += 1;
+                continue;
+            }
+            if let Payload::Message(m) = &in_flight.payload {
+                self.stats.messages_delivered += 1;
+                self.stats.bytes_delivered += m.size_bytes();
+            }
+            return Some((arrival, sequence, Delivery { from: in_flight.from, payload: in_flight.payload }));
+        }
+    }
+
+    pub fn next_arrival(&self, node: NodeId) -> Option<SimTime> {
+        self.nodes.get(&node).and_then(|n| n.inbox.first_key_value()).map(|((t, _), _)| *t)
+    }
+
+    fn reset_link(&mut self, a: NodeId, b: NodeId) {
+        for key in [(a, b), (b, a)] {
+            let link = self.links.entry(key).or_default();
+            link.epoch += 1;
+            self.stats.messages_dropped += link.held.len() as u64;
+            link.held.clear();
+        }
+    }
+
+    /// `from` closes its connection to `to` (after a request timeout). `to` notices if the
+    /// close can reach it.
+    pub fn disconnect(&mut self, now: SimTime, from: NodeId, to: NodeId) {
+        self.reset_link(from, to);
+        if self.is_alive(to) && !self.cut.contains(&(from, to)) {
+            self.enqueue(now, from, to, Payload::Disconnected);
+        }
+    }
+
+    /// A process dies. Its connections reset; with `notify_peers` (a process crash, not a power
+    /// loss) the peers' kernels see the reset at once.
+    pub fn crash(&mut self, now: SimTime, node: NodeId, notify_peers: bool) {
+        if let Some(n) = self.nodes.get_mut(&node) {
+            n.alive = false;
+            n.inbox.clear();
+        }
+        let peers: BTreeSet<NodeId> = self
+            .links
+            .keys()
+            .filter_map(|&(a, b)| if a == node { Some(b) } else if b == node { Some(a) } else { None })
+            .collect();
+        for peer in peers {
+            self.reset_link(node, peer);
+            if notify_peers && self.is_alive(peer) && !self.cut.contains(&(node, peer)) {
+                self.enqueue(now, node, peer, Payload::Disconnected);
+            }
+        }
+    }
+
+    /// Nodes in different groups cannot reach each other (both directions). Every node not
+    /// listed belongs to the last group.
+    pub fn partition(&mut self, now: SimTime, groups: &[Vec<NodeId>], all_nodes: &[NodeId]) {
+        let group_of = |n: NodeId| groups.iter().position(|g| g.contains(&n)).unwrap_or(groups.len() - 1);
+        for &a in all_nodes {
+            for &b in all_nodes {
+                if a != b && group_of(a) != group_of(b) {
+                    self.cut.insert((a, b));
+                }
+            }
+        }
+        let _ = now;
+    }
+
+    pub fn clog(&mut self, from: NodeId, to: NodeId) {
+        self.cut.insert((from, to));
+    }
+
+    pub fn unclog(&mut self, now: SimTime, from: NodeId, to: NodeId) {
+        self.cut.remove(&(from, to));
+        self.release_held(now, from, to);
+    }
+
+    /// Undoes every partition and clog; held messages go out in order.
+    pub fn heal(&mut self, now: SimTime) {
+        let cut: Vec<(NodeId, NodeId)> = std::mem::take(&mut self.cut).into_iter().collect();
+        let held: Vec<(NodeId, NodeId)> = self.links.iter().filter(|(_, l)| !l.held.is_empty()).map(|(k, _)| *k).collect();
+        for (from, to) in cut.into_iter().chain(held) {
+            self.release_held(now, from, to);
+        }
+    }
+
+    fn release_held(&mut self, now: SimTime, from: NodeId, to: NodeId) {
+        let held = match self.links.get_mut(&(from, to)) {
+            Some(link) => std::mem::take(&mut link.held),
+            None => return,
+        };
+        for message in held {
+            if self.is_alive(to) {
+                self.enqueue(now, from, to, Payload::Message(message));
+            }
+        }
+    }
+
+    pub fn set_latency(&mut self, latency_ms: (SimTime, SimTime)) {
+        self.latency_ms = latency_ms;
+    }
+
+    pub fn set_packet_loss(&mut self, packet_loss: f64) {
+        self.packet_loss = packet_loss;
+    }
+
+    pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
+        self.cut.contains(&(from, to))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::message::{Request, Message};
+    use rand::SeedableRng;
+
+    fn msg(n: u64) -> Message {
+        Message::Request { correlation_id: n, request: Request::Metadata { topics: vec![] } }
+    }
+
+    fn ids(net: &mut Network, node: NodeId, now: SimTime) -> Vec<u64> {
+        let mut out = Vec::new();
+        while let Some((_, _, d)) = net.pop_due(node, now) {
+            if let Payload::Message(Message::Request { correlation_id, .. }) = d.payload {
+                out.push(correlation_id);
+            }
+        }
+        out
+    }
+
+    fn net() -> (Network, NodeId, NodeId) {
+        let mut net = Network::new((1, 50), 0.0, ChaCha8Rng::seed_from_u64(3));
+        let (a, b) = (NodeId::Client(0), NodeId::broker(1));
+        net.register(a);
+        net.register(b);
+        (net, a, b)
+    }
+
+    #[test]
+    fn links_are_fifo_despite_random_latency() {
+        let (mut net, a, b) = net();
+        for n in 0..100 {
+            net.send(n, a, b, msg(n));
+        }
+        assert_eq!(ids(&mut net, b, 10_000), (0..100).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn cut_links_hold_messages_until_heal() {
+        let (mut net, a, b) = net();
+        net.partition(0, &[vec![a], vec![b]], &[a, b]);
+        net.send(0, a, b, msg(1));
+        net.send(1, a, b, msg(2));
+        assert_eq!(ids(&mut net, b, 10_000), Vec::<u64>::new());
+        net.heal(20_000);
+        assert_eq!(ids(&mut net, b, 30_000), vec![1, 2]);
+    }
+
+    #[test]
+    fn a_reset_connection_loses_what_was_in_flight() {
+        let (mut net, a, b) = net();
+        net.send(0, a, b, msg(1));
+        net.disconnect(0, a, b);
+        net.send(1, a, b, msg(2));
+        assert_eq!(ids(&mut net, b, 10_000), vec![2]);
+    }
+
+    #[test]
+    fn sending_to_a_crashed_node_is_refused() {
+        let (mut net, a, b) = net();
+        net.crash(0, b, true);
+        net.send(5, a, b, msg(1));
+        let (_, _, d) = net.pop_due(a, 10_000).expect("a refusal");
+        assert!(matches!(d.payload, Payload::Disconnected));
+        assert_eq!(d.from, b);
+    }
+}

@@ -1,0 +1,180 @@
+//! Running a scenario: a fresh madsim runtime on a fresh OS thread (madsim seeds std's HashMap
+//! per thread, notes/madsim.md), the supervisor that plays the fault schedule, the heal-and-settle
+//! phase, and the recorded History.
+
+use super::cluster::SimCluster;
+use super::faults::apply_fault;
+use super::network::{Network, NetworkStats};
+use super::node::Shared;
+use super::recorder::Recorder;
+use crate::history::{ClientMeta, Event, History, RunMeta, TopicMeta};
+use crate::protocol::actor::Control;
+use crate::protocol::types::*;
+use crate::scenario::{FaultAction, Scenario};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Counters of one run, for `--json` and benchmarks.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct RunStats {
+    pub sim_ms: SimTime,
+    pub wall_ms: u64,
+    pub history_entries: u64,
+    #[serde(flatten)]
+    pub network: NetworkStats,
+}
+
+pub struct RunResult {
+    pub history: History,
+    pub stats: RunStats,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A panic inside the simulation: a bug in kafkasim, reproducible with this seed.
+    #[error("the simulation panicked (seed {seed}): {message}")]
+    Panic { seed: u64, message: String },
+}
+
+/// Runs `scenario` with `seed` to completion.
+pub fn run_scenario(scenario: &Scenario, seed: u64) -> Result<RunResult, RunError> {
+    let scenario = scenario.clone();
+    let wall_start = Instant::now();
+    let thread = std::thread::Builder::new()
+        .name(format!("kafkasim-seed-{seed}"))
+        .spawn(move || {
+            let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
+            let mut runtime = runtime;
+            runtime.set_time_limit(Duration::from_millis(scenario.duration_ms + scenario.settle_ms + 3_600_000));
+            runtime.block_on(supervise(scenario, seed))
+        })
+        .expect("spawning the simulation thread");
+    match thread.join() {
+        Ok((history, network)) => {
+            let stats = RunStats {
+                sim_ms: history.meta.end_ms,
+                wall_ms: wall_start.elapsed().as_millis() as u64,
+                history_entries: history.entries.len() as u64,
+                network,
+            };
+            Ok(RunResult { history, stats })
+        }
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".to_string());
+            Err(RunError::Panic { seed, message })
+        }
+    }
+}
+
+fn run_meta(scenario: &Scenario, seed: u64) -> RunMeta {
+    let clients = scenario.nodes();
+    RunMeta {
+        scenario: scenario.name.clone(),
+        seed,
+        nodes: clients.clone(),
+        topics: scenario
+            .topics
+            .iter()
+            .map(|t| TopicMeta {
+                name: t.name.clone(),
+                partitions: t.partitions,
+                replication_factor: t.replication_factor,
+                configs: t.config.overrides.clone(),
+            })
+            .collect(),
+        producers: scenario
+            .producers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ClientMeta { node: NodeId::Client(i as u32), name: p.name.clone(), summary: p.config.summary() })
+            .collect(),
+        consumers: clients
+            .iter()
+            .filter(|(id, _)| matches!(id, NodeId::Client(i) if *i as usize >= scenario.producers.len()))
+            .map(|(id, name)| ClientMeta { node: *id, name: name.clone(), summary: String::new() })
+            .collect(),
+        workload_end_ms: scenario.duration_ms,
+        end_ms: scenario.duration_ms + scenario.settle_ms,
+    }
+}
+
+async fn sleep_until(shared: &Shared, ms: SimTime) {
+    if shared.now_ms() < ms {
+        madsim::time::sleep_until(shared.instant_at(ms)).await;
+    }
+}
+
+/// The supervisor: node 0, which cannot be killed. Plays the schedule, then heals and settles.
+async fn supervise(scenario: Scenario, seed: u64) -> (History, NetworkStats) {
+    let network = Network::new(scenario.network.latency_ms, scenario.network.packet_loss, ChaCha8Rng::seed_from_u64(seed ^ 0x6e65_7477_6f72_6b));
+    let shared = Shared {
+        network: Arc::new(Mutex::new(network)),
+        recorder: Arc::new(Mutex::new(Recorder::default())),
+        start: Instant::now(),
+    };
+    let record = |shared: &Shared, event: Event| {
+        let now = shared.now_ms();
+        shared.recorder.lock().expect("recorder lock").record(now, NodeId::Supervisor, event);
+    };
+    record(&shared, Event::Phase { name: "workload".into() });
+    let mut cluster = SimCluster::new(&scenario, seed, shared.clone());
+    let mut selector_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6661_756c_7473);
+
+    for fault in &scenario.faults {
+        sleep_until(&shared, fault.at_ms).await;
+        let detail = apply_fault(&mut cluster, &fault.action, &mut selector_rng);
+        record(&shared, Event::Fault { kind: fault.action.kind().to_string(), detail });
+    }
+
+    sleep_until(&shared, scenario.duration_ms).await;
+    record(&shared, Event::Phase { name: "settle".into() });
+    settle(&mut cluster, &scenario, &shared, &mut selector_rng, &record);
+
+    sleep_until(&shared, scenario.duration_ms + scenario.settle_ms).await;
+    record(&shared, Event::Phase { name: "end".into() });
+    let final_state = cluster.final_state();
+    cluster.shutdown();
+    madsim::time::sleep(Duration::from_millis(1)).await;
+
+    let entries = std::mem::take(&mut shared.recorder.lock().expect("recorder lock").entries);
+    let stats = shared.network.lock().expect("network lock").stats.clone();
+    (History { meta: run_meta(&scenario, seed), entries, final_state }, stats)
+}
+
+/// The end of the workload: every fault is undone and the producers stop.
+fn settle(cluster: &mut SimCluster, scenario: &Scenario, shared: &Shared, rng: &mut ChaCha8Rng, record: &impl Fn(&Shared, Event)) {
+    for producer in cluster.producers() {
+        cluster.control(producer, Control::StopWorkload);
+    }
+    let mut undo: Vec<FaultAction> = vec![FaultAction::Heal];
+    let (min_ms, max_ms) = scenario.network.latency_ms;
+    undo.push(FaultAction::Latency { min_ms, max_ms });
+    undo.push(FaultAction::Loss { packet_loss: scenario.network.packet_loss });
+    for node in cluster.down_nodes() {
+        let name = crate::scenario::NodeSelector::Name(cluster.node_name(node));
+        if cluster.is_paused(node) {
+            undo.push(FaultAction::Resume { node: name });
+        } else {
+            undo.push(FaultAction::Restart { node: name });
+        }
+    }
+    for fault in &scenario.faults {
+        if let FaultAction::SlowConsumer { node, .. } = &fault.action {
+            let group = cluster.node_by_name(node).and_then(|id| cluster.consumer_group_of(id));
+            if let Some(group) = group {
+                let original = scenario.consumer_groups[group].processing_ms_per_record;
+                undo.push(FaultAction::SlowConsumer { node: node.clone(), processing_ms_per_record: original });
+            }
+        }
+    }
+    for action in undo {
+        let detail = apply_fault(cluster, &action, rng);
+        record(shared, Event::Fault { kind: action.kind().to_string(), detail: format!("settle: {detail}") });
+    }
+}
