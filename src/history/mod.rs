@@ -61,6 +61,8 @@ pub enum Event {
     /// The send failed. `definite` when the record certainly was not written (e.g.
     /// NOT_ENOUGH_REPLICAS before append); a timeout is indefinite (Jepsen's `:info`).
     SendFailed { tp: TopicPartition, value: ValueId, error: ErrorCode, definite: bool },
+    /// A produce attempt of a batch got an error from the leader (retried or not).
+    ProduceError { tp: TopicPartition, error: ErrorCode, records: u32, attempt: u32 },
     /// One poll by a consumer: what each partition returned, in order.
     Polled { partitions: Vec<PolledPartition> },
     /// A consumer's assignment changed (manual `assign`, or a group rebalance with its

@@ -115,6 +115,16 @@ pub fn render_text(scenario: &Scenario, report: &RunReport, replay: &str) -> Str
         _ => (s, a, f),
     });
     out.push_str(&format!("records: {sent} sent, {acked} acknowledged, {failed} failed\n"));
+    let mut errors: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+    for e in &h.entries {
+        if let Event::ProduceError { error, .. } = &e.event {
+            *errors.entry(error.name()).or_default() += 1;
+        }
+    }
+    if !errors.is_empty() {
+        let list: Vec<String> = errors.iter().map(|(name, n)| format!("{name} x{n}")).collect();
+        out.push_str(&format!("produce errors (per batch attempt): {}\n", list.join(", ")));
+    }
     let ratio = report.stats.sim_ms as f64 / (report.stats.wall_ms.max(1)) as f64;
     out.push_str(&format!(
         "simulated {} in {:.2} s wall ({ratio:.0}x real time), {} messages delivered\n",

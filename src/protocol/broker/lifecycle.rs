@@ -28,6 +28,7 @@ impl Broker {
         if error.is_none() {
             self.broker_epoch = Some(broker_epoch);
             self.send_heartbeat(now, out);
+            self.maybe_finish_initial_catch_up(now, out);
         } else {
             out.set_timer(now + CONTROLLER_RETRY_BACKOFF_MS, BrokerTimer::RegistrationRetry);
         }
@@ -77,6 +78,29 @@ impl Broker {
         );
     }
 
+    /// Whether this broker has replayed the metadata log past its own registration. Until then
+    /// it does not act on partition metadata: what it has may predate its restart (a KRaft
+    /// broker starts its replica manager only after this initial catch-up).
+    fn caught_up(&self) -> bool {
+        self.broker_epoch.is_some_and(|epoch| self.image.next_offset > epoch)
+    }
+
+    fn maybe_finish_initial_catch_up(&mut self, now: SimTime, out: &mut Outbox<BrokerTimer>) {
+        if self.caught_up() && !self.acting_on_metadata {
+            self.acting_on_metadata = true;
+            let hosted: Vec<TopicPartition> = self
+                .image
+                .partitions
+                .iter()
+                .filter(|(_, r)| r.replicas.contains(&self.id))
+                .map(|(tp, _)| tp.clone())
+                .collect();
+            for tp in hosted {
+                self.apply_partition_metadata(now, &tp, out);
+            }
+        }
+    }
+
     /// Replays fetched metadata records, then acts on every partition they touched.
     pub(super) fn on_metadata_records(&mut self, now: SimTime, records: Vec<(Offset, MetadataRecord)>, out: &mut Outbox<BrokerTimer>) {
         self.metadata_fetch_inflight = false;
@@ -92,8 +116,12 @@ impl Broker {
                 }
             }
         }
-        for tp in touched {
-            self.apply_partition_metadata(now, &tp, out);
+        if self.acting_on_metadata {
+            for tp in touched {
+                self.apply_partition_metadata(now, &tp, out);
+            }
+        } else {
+            self.maybe_finish_initial_catch_up(now, out);
         }
         self.send_metadata_fetch(now, out);
     }

@@ -137,6 +137,8 @@ pub struct Broker {
     inflight: BTreeMap<u64, Inflight>,
     metadata_fetch_inflight: bool,
     registration_inflight: bool,
+    /// Set once the broker caught up with the metadata log past its registration.
+    acting_on_metadata: bool,
 }
 
 /// How long a broker waits before retrying a failed replica fetch (`replica.fetch.backoff.ms`).
@@ -175,6 +177,7 @@ impl Broker {
             inflight: BTreeMap::new(),
             metadata_fetch_inflight: false,
             registration_inflight: false,
+            acting_on_metadata: false,
         }
     }
 
@@ -220,7 +223,8 @@ impl Broker {
                 self.registration_inflight = false;
                 out.set_timer(now + CONTROLLER_RETRY_BACKOFF_MS, BrokerTimer::RegistrationRetry);
             }
-            Pending::Heartbeat => {}
+            // Keep heartbeating: the controller may be back by the next one.
+            Pending::Heartbeat => out.set_timer(now + self.config.broker_heartbeat_interval_ms, BrokerTimer::Heartbeat),
             Pending::MetadataFetch => {
                 self.metadata_fetch_inflight = false;
                 out.set_timer(now + CONTROLLER_RETRY_BACKOFF_MS, BrokerTimer::MetadataFetchRetry);

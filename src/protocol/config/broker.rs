@@ -155,6 +155,16 @@ pub const BROKER_KEYS: &[ConfigKey] = &[
         doc: "How often the controller checks for leader imbalance.",
     },
     ConfigKey {
+        name: "metadata.version",
+        kind: ConfigType::String,
+        default: Some("4.0-IV3"),
+        validator: Validator::OneOf(&["4.0-IV3", "3.9-IV0"]),
+        doc: "The cluster's metadata version (set in Kafka by `kafka-storage format --release-version`). \
+              From 4.0-IV1 on, a broker that restarts without a clean shutdown is removed from every \
+              ISR when it registers again (KIP-966); with 3.9-IV0 it keeps its ISR membership and \
+              leaderships, as in older Kafka.",
+    },
+    ConfigKey {
         name: "replication.truncation",
         kind: ConfigType::String,
         default: Some("leader-epoch"),
@@ -252,6 +262,8 @@ pub struct BrokerConfig {
     pub auto_leader_rebalance_enable: bool,
     pub leader_imbalance_check_interval_ms: u64,
     pub truncation: TruncationMode,
+    /// `metadata.version` >= 4.0-IV1: re-registration after an unclean shutdown leaves every ISR.
+    pub unclean_shutdown_leaves_isr: bool,
 }
 
 impl BrokerConfig {
@@ -286,6 +298,7 @@ impl BrokerConfig {
                 Some("leader-epoch-kip101") => TruncationMode::LeaderEpochKip101,
                 _ => TruncationMode::LeaderEpoch,
             },
+            unclean_shutdown_leaves_isr: c.string("metadata.version") != Some("3.9-IV0"),
         }
     }
 

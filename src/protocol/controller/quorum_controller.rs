@@ -9,7 +9,8 @@
 //! - A broker whose heartbeats stop for `broker.session.timeout.ms` is fenced: it leaves every
 //!   ISR (except as the last member) and loses its leaderships (`handleBrokerFenced`).
 //! - A broker that registers again with a new incarnation restarted without a clean shutdown;
-//!   without ELR Kafka handles that as a fencing (`handleBrokerUncleanShutdown`).
+//!   from metadata version 4.0-IV1 on it is removed from every ISR and loses its leaderships
+//!   (`handleBrokerUncleanShutdown`); with an older `metadata.version` nothing changes.
 //! - Unfencing a broker elects leaders for leaderless partitions (`handleBrokerUnfenced`); both
 //!   paths use an unclean election when the topic enables `unclean.leader.election.enable`.
 //! - AlterPartition requests from leaders change the ISR, rejected when the leader epoch or the
@@ -290,8 +291,12 @@ impl QuorumController {
                 Self::respond(out, from, correlation_id, Response::BrokerRegistration { error: ErrorCode::None, broker_epoch });
                 return;
             }
-            // A new incarnation: the broker restarted without a clean shutdown.
-            self.fence(now, broker, out);
+            // A new incarnation: the broker restarted without a clean shutdown. Since metadata
+            // version 4.0-IV1 it leaves every ISR (`handleBrokerUncleanShutdown`); before, the
+            // controller did not notice a quick restart at all.
+            if self.config.unclean_shutdown_leaves_isr {
+                self.fence(now, broker, out);
+            }
         }
         let broker_epoch = self.disk.log.len() as i64;
         self.append(now, vec![MetadataRecord::RegisterBroker { broker, broker_epoch, incarnation }], &[], out);

@@ -102,6 +102,17 @@ impl RecordAccumulator {
         queue.insert(position, batch);
     }
 
+    /// After an epoch bump: the partition's queued batches will get new sequences from 0.
+    pub fn reset_sequences(&mut self, tp: &TopicPartition) {
+        if let Some(queue) = self.queues.get_mut(tp) {
+            for batch in queue.iter_mut() {
+                batch.base_sequence = None;
+                batch.producer_id = NO_PRODUCER_ID;
+                batch.producer_epoch = -1;
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.queues.values().all(|q| q.is_empty())
     }

@@ -18,6 +18,7 @@
 
 use super::accumulator::{ProducerBatch, RecordAccumulator};
 use super::config::ProducerConfig;
+use super::idempotence::{IdempotenceState, OutOfOrderAction};
 use crate::history::Event;
 use crate::protocol::actor::Outbox;
 use crate::protocol::client::connections::ConnectionStates;
@@ -28,7 +29,7 @@ use crate::protocol::message::*;
 use crate::protocol::types::*;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 #[derive(Clone, Debug)]
@@ -36,15 +37,6 @@ pub enum ProducerTimer {
     /// Run the sender: a batch lingered long enough, a backoff ended, or a timeout is due.
     Wakeup,
     RequestTimeout(u64),
-}
-
-/// Per-partition sequence state of an idempotent producer.
-#[derive(Clone, Debug, Default)]
-struct PartitionSequences {
-    next_sequence: i32,
-    last_acked_sequence: i32,
-    /// Base sequences sent at least once and not yet completed.
-    incomplete: BTreeSet<i32>,
 }
 
 #[derive(Clone, Debug)]
@@ -69,9 +61,8 @@ pub struct KafkaProducer {
     accumulator: RecordAccumulator,
     /// Records waiting for their topic's metadata (`send` blocks in Kafka).
     waiting_for_metadata: VecDeque<(TopicName, Record)>,
-    producer_id: Option<(ProducerId, ProducerEpoch)>,
+    idempotence: IdempotenceState,
     init_producer_id_inflight: bool,
-    sequences: BTreeMap<TopicPartition, PartitionSequences>,
     inflight: BTreeMap<u64, Inflight>,
     inflight_per_broker: BTreeMap<BrokerId, usize>,
     next_correlation_id: u64,
@@ -90,9 +81,8 @@ impl KafkaProducer {
             connections: ConnectionStates::default(),
             accumulator: RecordAccumulator::default(),
             waiting_for_metadata: VecDeque::new(),
-            producer_id: None,
+            idempotence: IdempotenceState::default(),
             init_producer_id_inflight: false,
-            sequences: BTreeMap::new(),
             inflight: BTreeMap::new(),
             inflight_per_broker: BTreeMap::new(),
             next_correlation_id: 0,
@@ -172,11 +162,14 @@ impl KafkaProducer {
             }
         }
         let connections = &self.connections;
-        if self.config.enable_idempotence && self.producer_id.is_none() && !self.init_producer_id_inflight {
+        if self.config.enable_idempotence && self.idempotence.producer_id().is_none() && !self.init_producer_id_inflight {
             if let Some(broker) = self.metadata.next_broker(|b| connections.is_ready(b, now)) {
                 self.init_producer_id_inflight = true;
                 self.send_request(now, broker, Request::InitProducerId { transactional_id: None }, InflightKind::InitProducerId, out);
             }
+        }
+        if self.config.enable_idempotence {
+            self.idempotence.maybe_bump_epoch(&mut self.accumulator);
         }
         while self.drain_one_round(now, out) {}
         self.schedule_next_wakeup(now, out);
@@ -184,7 +177,7 @@ impl KafkaProducer {
 
     /// Builds at most one request per broker; returns whether anything was sent.
     fn drain_one_round(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) -> bool {
-        if self.config.enable_idempotence && self.producer_id.is_none() {
+        if self.config.enable_idempotence && self.idempotence.producer_id().is_none() {
             return false;
         }
         let mut per_broker: BTreeMap<BrokerId, Vec<ProducerBatch>> = BTreeMap::new();
@@ -228,11 +221,7 @@ impl KafkaProducer {
     fn may_send_head(&self, tp: &TopicPartition) -> bool {
         let Some(head) = self.accumulator.head(tp) else { return false };
         if self.config.enable_idempotence {
-            // A retried batch goes only when it is the first unacknowledged one.
-            if let (Some(seq), Some(state)) = (head.base_sequence, self.sequences.get(tp)) {
-                return state.incomplete.first().is_none_or(|first| *first == seq);
-            }
-            return true;
+            return self.idempotence.may_send(head);
         }
         if self.config.max_in_flight_requests_per_connection == 1 {
             // Kafka mutes a partition with a request in flight when ordering is guaranteed.
@@ -245,15 +234,9 @@ impl KafkaProducer {
     }
 
     fn stamp_sequence(&mut self, batch: &mut ProducerBatch) {
-        let Some((producer_id, producer_epoch)) = self.producer_id.filter(|_| self.config.enable_idempotence) else { return };
-        if batch.base_sequence.is_none() {
-            let state = self.sequences.entry(batch.tp.clone()).or_insert(PartitionSequences { last_acked_sequence: -1, ..Default::default() });
-            batch.base_sequence = Some(state.next_sequence);
-            state.next_sequence += batch.record_count();
-            state.incomplete.insert(batch.base_sequence.expect("just set"));
+        if self.config.enable_idempotence {
+            self.idempotence.stamp(batch);
         }
-        batch.producer_id = producer_id;
-        batch.producer_epoch = producer_epoch;
     }
 
     fn send_produce(&mut self, now: SimTime, broker: BrokerId, batches: Vec<ProducerBatch>, out: &mut Outbox<ProducerTimer>) {
@@ -349,6 +332,7 @@ impl KafkaProducer {
                     self.release_inflight_slot(broker);
                     self.metadata.request_update();
                     for mut batch in batches {
+                        self.idempotence.returned(&batch);
                         batch.maybe_written = true;
                         self.retry_or_fail(now, batch, error, out);
                     }
@@ -376,7 +360,7 @@ impl KafkaProducer {
             (InflightKind::InitProducerId, Response::InitProducerId { error, producer_id, producer_epoch }) => {
                 self.init_producer_id_inflight = false;
                 if error.is_none() {
-                    self.producer_id = Some((producer_id, producer_epoch));
+                    self.idempotence.set_producer_id(producer_id, producer_epoch);
                 }
             }
             (InflightKind::Produce { broker, batches }, Response::Produce { partitions }) => {
@@ -401,26 +385,27 @@ impl KafkaProducer {
 
     fn complete_produce(&mut self, now: SimTime, batches: Vec<ProducerBatch>, partitions: Vec<ProducePartitionResponse>, out: &mut Outbox<ProducerTimer>) {
         for batch in batches {
+            self.idempotence.returned(&batch);
             let Some(response) = partitions.iter().find(|p| p.tp == batch.tp) else {
                 self.retry_or_fail(now, batch, ErrorCode::NetworkException, out);
                 continue;
             };
+            if !response.error.is_none() {
+                out.record(Event::ProduceError {
+                    tp: batch.tp.clone(),
+                    error: response.error,
+                    records: batch.records.len() as u32,
+                    attempt: batch.attempts,
+                });
+            }
             match response.error {
                 ErrorCode::None => self.complete_batch(batch, Some(response.base_offset), out),
                 ErrorCode::DuplicateSequenceNumber => self.complete_batch(batch, None, out),
-                ErrorCode::OutOfOrderSequenceNumber => {
-                    // An earlier batch of this partition is still unresolved: this one will be
-                    // resent after it. Otherwise the broker lost our state: fatal for the batch.
-                    let state = self.sequences.get(&batch.tp);
-                    let earlier_unresolved = match (batch.base_sequence, state) {
-                        (Some(seq), Some(s)) => s.incomplete.first().is_some_and(|first| *first < seq),
-                        _ => false,
-                    };
-                    if earlier_unresolved {
-                        self.retry_or_fail(now, batch, response.error, out);
-                    } else {
-                        self.fail_batch(batch, response.error, out);
-                    }
+                ErrorCode::OutOfOrderSequenceNumber if self.config.enable_idempotence => {
+                    // Either an earlier batch is unresolved (retry), or there is a real gap and
+                    // the retry waits for a new epoch; both retry (KIP-360).
+                    let _: OutOfOrderAction = self.idempotence.out_of_order(&batch);
+                    self.retry_or_fail(now, batch, response.error, out);
                 }
                 error if error.is_retriable() => {
                     if matches!(
@@ -446,10 +431,7 @@ impl KafkaProducer {
     }
 
     fn complete_batch(&mut self, batch: ProducerBatch, base_offset: Option<Offset>, out: &mut Outbox<ProducerTimer>) {
-        if let (Some(seq), Some(state)) = (batch.base_sequence, self.sequences.get_mut(&batch.tp)) {
-            state.incomplete.remove(&seq);
-            state.last_acked_sequence = state.last_acked_sequence.max(batch.last_sequence().unwrap_or(-1));
-        }
+        self.idempotence.acked(&batch);
         for (i, record) in batch.records.iter().enumerate() {
             out.record(Event::SendAcked {
                 tp: batch.tp.clone(),
@@ -460,9 +442,7 @@ impl KafkaProducer {
     }
 
     fn fail_batch(&mut self, batch: ProducerBatch, error: ErrorCode, out: &mut Outbox<ProducerTimer>) {
-        if let (Some(seq), Some(state)) = (batch.base_sequence, self.sequences.get_mut(&batch.tp)) {
-            state.incomplete.remove(&seq);
-        }
+        self.idempotence.failed(&batch);
         for record in &batch.records {
             out.record(Event::SendFailed { tp: batch.tp.clone(), value: record.value, error, definite: !batch.maybe_written });
         }
@@ -503,6 +483,7 @@ impl KafkaProducer {
             }
         }
         for mut batch in expired {
+            self.idempotence.returned(&batch);
             batch.maybe_written = true;
             self.fail_batch(batch, ErrorCode::RequestTimedOut, out);
         }

@@ -3,5 +3,6 @@
 pub mod accumulator;
 pub mod compression;
 pub mod config;
+pub mod idempotence;
 pub mod kafka_producer;
 pub mod partitioner;
