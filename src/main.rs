@@ -37,9 +37,7 @@ enum Command {
         json: bool,
     },
     /// Parse and validate a scenario without running it.
-    Validate {
-        file: PathBuf,
-    },
+    Validate { file: PathBuf },
 }
 
 enum Failure {
@@ -53,7 +51,13 @@ fn load(path: &Path) -> Result<(RawScenario, Scenario), Failure> {
     scenario::load(path).map_err(|e: ScenarioError| Failure::Input(e.render()))
 }
 
-fn run(file: &str, raw_and_scenario: (RawScenario, Scenario), seed: Option<u64>, out: Option<PathBuf>, json: bool) -> Result<ExitCode, Failure> {
+fn run(
+    file: &str,
+    raw_and_scenario: (RawScenario, Scenario),
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    json: bool,
+) -> Result<ExitCode, Failure> {
     let (_, scenario) = raw_and_scenario;
     let seed = seed.or(scenario.seed).unwrap_or(1);
     let replay = format!("kafkasim run {file} --seed {seed}");
@@ -65,7 +69,8 @@ fn run(file: &str, raw_and_scenario: (RawScenario, Scenario), seed: Option<u64>,
     }
     let report = execute(&scenario, seed).map_err(|e| Failure::Bug(format!("{e}\nreproduce with: {replay}")))?;
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-{seed}", scenario.name)));
-    write_outputs(&dir, &report).map_err(|e| Failure::Input(format!("cannot write the report to {}: {e:#}", dir.display())))?;
+    write_outputs(&dir, &report)
+        .map_err(|e| Failure::Input(format!("cannot write the report to {}: {e:#}", dir.display())))?;
     if json {
         println!("{}", to_json(&report));
     } else {
@@ -94,7 +99,14 @@ fn main() -> ExitCode {
             load(&file).and_then(|s| run(&file.display().to_string(), s, seed, out, json))
         }
         Some(Command::Validate { file }) => load(&file).map(|(_, s)| {
-            println!("{}: ok ({} broker(s), {} topic(s), {} fault(s), {} check(s))", file.display(), s.brokers, s.topics.len(), s.faults.len(), s.checks.len());
+            println!(
+                "{}: ok ({} broker(s), {} topic(s), {} fault(s), {} check(s))",
+                file.display(),
+                s.brokers,
+                s.topics.len(),
+                s.faults.len(),
+                s.checks.len()
+            );
             ExitCode::SUCCESS
         }),
     };

@@ -24,22 +24,32 @@ pub fn converged(history: &History, obs: &Observations) -> CheckOutcome {
         let mut missing_isr: Vec<BrokerId> = p.replicas.iter().filter(|b| !p.isr.contains(b)).copied().collect();
         missing_isr.sort();
         if !missing_isr.is_empty() {
-            findings.push(Finding::new(format!("{tp} ends with replicas {missing_isr:?} outside its ISR {:?}", p.isr)).at(end).partition(tp));
+            findings.push(
+                Finding::new(format!("{tp} ends with replicas {missing_isr:?} outside its ISR {:?}", p.isr))
+                    .at(end)
+                    .partition(tp),
+            );
         }
         let replicas: Vec<_> = history.final_state.replicas.iter().filter(|r| &r.tp == tp).collect();
         let Some(leader_log) = replicas.iter().find(|r| r.broker == leader) else {
-            findings.push(Finding::new(format!("the leader {leader} of {tp} reported no log at the end")).at(end).partition(tp));
+            findings.push(
+                Finding::new(format!("the leader {leader} of {tp} reported no log at the end")).at(end).partition(tp),
+            );
             continue;
         };
         for r in &replicas {
             if r.high_watermark != r.log_end_offset {
                 findings.push(
-                    Finding::new(format!("broker {} ends with {tp} at high watermark {} below its log end {}", r.broker, r.high_watermark, r.log_end_offset))
-                        .at(end)
-                        .partition(tp),
+                    Finding::new(format!(
+                        "broker {} ends with {tp} at high watermark {} below its log end {}",
+                        r.broker, r.high_watermark, r.log_end_offset
+                    ))
+                    .at(end)
+                    .partition(tp),
                 );
             }
-            if r.broker != leader && (r.records != leader_log.records || r.log_end_offset != leader_log.log_end_offset) {
+            if r.broker != leader && (r.records != leader_log.records || r.log_end_offset != leader_log.log_end_offset)
+            {
                 let first_difference = r
                     .records
                     .iter()
@@ -65,11 +75,13 @@ pub fn converged(history: &History, obs: &Observations) -> CheckOutcome {
         let Some((log_start, log)) = leader_logs.get(tp) else { continue };
         if offset >= *log_start && log.get(&offset) != Some(value) {
             findings.push(
-                Finding::new(format!("{value}, acknowledged at offset {offset} of {tp}, is not there on the final leader"))
-                    .at(ack.time_ms)
-                    .partition(tp)
-                    .offsets([offset])
-                    .values([*value]),
+                Finding::new(format!(
+                    "{value}, acknowledged at offset {offset} of {tp}, is not there on the final leader"
+                ))
+                .at(ack.time_ms)
+                .partition(tp)
+                .offsets([offset])
+                .values([*value]),
             );
         }
     }

@@ -48,9 +48,11 @@ pub fn single_leader_per_epoch(history: &History) -> CheckOutcome {
                 if let Some(previous) = decided.insert((tp.clone(), *leader_epoch), *l) {
                     if previous != *l {
                         findings.push(
-                            Finding::new(format!("the controller made both {previous} and {l} leader of {tp} in epoch {leader_epoch}"))
-                                .at(entry.time_ms)
-                                .partition(tp),
+                            Finding::new(format!(
+                                "the controller made both {previous} and {l} leader of {tp} in epoch {leader_epoch}"
+                            ))
+                            .at(entry.time_ms)
+                            .partition(tp),
                         );
                     }
                 }
@@ -60,10 +62,12 @@ pub fn single_leader_per_epoch(history: &History) -> CheckOutcome {
                 if let Some(previous) = acted.insert((tp.clone(), *leader_epoch), me) {
                     if previous != me {
                         findings.push(
-                            Finding::new(format!("brokers {previous} and {me} both acted as leader of {tp} in epoch {leader_epoch}"))
-                                .at(entry.time_ms)
-                                .partition(tp)
-                                .nodes([history.node_name(entry.node)]),
+                            Finding::new(format!(
+                                "brokers {previous} and {me} both acted as leader of {tp} in epoch {leader_epoch}"
+                            ))
+                            .at(entry.time_ms)
+                            .partition(tp)
+                            .nodes([history.node_name(entry.node)]),
                         );
                     }
                 }

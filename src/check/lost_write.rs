@@ -20,17 +20,19 @@ fn truncations_of(history: &History, tp: &TopicPartition, offset: Offset, value:
         .entries
         .iter()
         .filter_map(|e| match &e.event {
-            Event::Truncated { tp: t, removed, cause, .. } if t == tp && removed.contains(&(offset, value)) => Some(format!(
-                "{} removed it at t={} ms ({})",
-                history.node_name(e.node),
-                e.time_ms,
-                match cause {
-                    TruncationCause::LeaderEpoch => "truncation by leader epoch after a leader change",
-                    TruncationCause::DivergingEpoch => "diverging epoch reported by the leader",
-                    TruncationCause::HighWatermark => "truncation to its high watermark",
-                    TruncationCause::PowerLoss => "power loss: the record was never fsynced",
-                }
-            )),
+            Event::Truncated { tp: t, removed, cause, .. } if t == tp && removed.contains(&(offset, value)) => {
+                Some(format!(
+                    "{} removed it at t={} ms ({})",
+                    history.node_name(e.node),
+                    e.time_ms,
+                    match cause {
+                        TruncationCause::LeaderEpoch => "truncation by leader epoch after a leader change",
+                        TruncationCause::DivergingEpoch => "diverging epoch reported by the leader",
+                        TruncationCause::HighWatermark => "truncation to its high watermark",
+                        TruncationCause::PowerLoss => "power loss: the record was never fsynced",
+                    }
+                ))
+            }
             _ => None,
         })
         .collect()
@@ -52,7 +54,8 @@ pub fn lost_write(history: &History, obs: &Observations) -> CheckOutcome {
         if !read_past || part.polled.contains(value) {
             continue;
         }
-        let now_there: Vec<ValueId> = part.by_offset.get(&offset).into_iter().flatten().filter(|v| *v != value).copied().collect();
+        let now_there: Vec<ValueId> =
+            part.by_offset.get(&offset).into_iter().flatten().filter(|v| *v != value).copied().collect();
         let mut message = format!(
             "{value} from {} was acknowledged at offset {offset} of {tp} (t={} ms), consumers read {tp} up to offset {}, but never read it",
             history.producer_name(*value),

@@ -78,9 +78,6 @@ impl Observations {
 
     /// Whether any poll returned `value` (in the partition it was sent to).
     pub fn was_polled(&self, value: ValueId) -> bool {
-        self.invoked
-            .get(&value)
-            .and_then(|(tp, ..)| self.partitions.get(tp))
-            .is_some_and(|p| p.polled.contains(&value))
+        self.invoked.get(&value).and_then(|(tp, ..)| self.partitions.get(tp)).is_some_and(|p| p.polled.contains(&value))
     }
 }

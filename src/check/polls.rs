@@ -51,8 +51,14 @@ pub fn poll_order(history: &History, obs: &Observations) -> PollOrder {
                         let (a, b) = (pair[0].0, pair[1].0);
                         if b <= a {
                             int_nonmonotonic.push(
-                                Finding::new(format!("{who} read offset {b} of {} right after offset {a} in the same poll", p.tp))
-                                    .at(entry.time_ms).partition(&p.tp).offsets([a, b]).nodes([who.clone()]),
+                                Finding::new(format!(
+                                    "{who} read offset {b} of {} right after offset {a} in the same poll",
+                                    p.tp
+                                ))
+                                .at(entry.time_ms)
+                                .partition(&p.tp)
+                                .offsets([a, b])
+                                .nodes([who.clone()]),
                             );
                         } else {
                             let gap = skipped(obs, &p.tp, a, b);
@@ -68,8 +74,14 @@ pub fn poll_order(history: &History, obs: &Observations) -> PollOrder {
                     if let Some(&previous) = last_read.get(&key) {
                         if first <= previous {
                             nonmonotonic.push(
-                                Finding::new(format!("{who} read offset {first} of {} after having read up to offset {previous}", p.tp))
-                                    .at(entry.time_ms).partition(&p.tp).offsets([previous, first]).nodes([who.clone()]),
+                                Finding::new(format!(
+                                    "{who} read offset {first} of {} after having read up to offset {previous}",
+                                    p.tp
+                                ))
+                                .at(entry.time_ms)
+                                .partition(&p.tp)
+                                .offsets([previous, first])
+                                .nodes([who.clone()]),
                             );
                         } else {
                             let gap = skipped(obs, &p.tp, previous, first);
@@ -89,7 +101,11 @@ pub fn poll_order(history: &History, obs: &Observations) -> PollOrder {
         }
     }
     let outcome = |name: &str, findings: Vec<Finding>| {
-        if any_poll { CheckOutcome::new(name, findings) } else { CheckOutcome::not_applicable(name, "no consumer polled") }
+        if any_poll {
+            CheckOutcome::new(name, findings)
+        } else {
+            CheckOutcome::not_applicable(name, "no consumer polled")
+        }
     };
     PollOrder {
         poll_skip: outcome("poll-skip", poll_skip),

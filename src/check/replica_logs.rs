@@ -121,7 +121,10 @@ pub fn replica_logs(history: &History) -> ReplicaLogChecks {
     for partition in &history.final_state.partitions {
         let Some(leader) = partition.leader else { continue };
         let Some(committed) = replay.committed.get(&partition.tp) else { continue };
-        let Some(final_log) = history.final_state.replicas.iter().find(|r| r.broker == leader && r.tp == partition.tp) else { continue };
+        let Some(final_log) = history.final_state.replicas.iter().find(|r| r.broker == leader && r.tp == partition.tp)
+        else {
+            continue;
+        };
         let held: BTreeMap<Offset, ValueId> = final_log.records.iter().copied().collect();
         for (&offset, &(slot, at, by)) in committed {
             if offset < final_log.log_start_offset {

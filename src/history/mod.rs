@@ -55,19 +55,42 @@ pub struct PolledPartition {
 pub enum Event {
     // ---- client operations (Jepsen's invoke / ok / fail / info) ------------------------------
     /// The application handed a record to the producer (`KafkaProducer.send`).
-    SendInvoked { tp: TopicPartition, key: Option<Arc<str>>, value: ValueId },
+    SendInvoked {
+        tp: TopicPartition,
+        key: Option<Arc<str>>,
+        value: ValueId,
+    },
     /// The send completed; `offset` is None for acks=0, which learns no offset.
-    SendAcked { tp: TopicPartition, value: ValueId, offset: Option<Offset> },
+    SendAcked {
+        tp: TopicPartition,
+        value: ValueId,
+        offset: Option<Offset>,
+    },
     /// The send failed. `definite` when the record certainly was not written (e.g.
     /// NOT_ENOUGH_REPLICAS before append); a timeout is indefinite (Jepsen's `:info`).
-    SendFailed { tp: TopicPartition, value: ValueId, error: ErrorCode, definite: bool },
+    SendFailed {
+        tp: TopicPartition,
+        value: ValueId,
+        error: ErrorCode,
+        definite: bool,
+    },
     /// A produce attempt of a batch got an error from the leader (retried or not).
-    ProduceError { tp: TopicPartition, error: ErrorCode, records: u32, attempt: u32 },
+    ProduceError {
+        tp: TopicPartition,
+        error: ErrorCode,
+        records: u32,
+        attempt: u32,
+    },
     /// One poll by a consumer: what each partition returned, in order.
-    Polled { partitions: Vec<PolledPartition> },
+    Polled {
+        partitions: Vec<PolledPartition>,
+    },
     /// A consumer's assignment changed (manual `assign`, or a group rebalance with its
     /// generation). Positions before and after need not be contiguous.
-    Assigned { partitions: Vec<TopicPartition>, generation: Option<i32> },
+    Assigned {
+        partitions: Vec<TopicPartition>,
+        generation: Option<i32>,
+    },
 
     // ---- protocol state --------------------------------------------------------------------
     /// The controller committed new metadata for a partition.
@@ -81,12 +104,26 @@ pub enum Event {
         election: Option<Election>,
     },
     /// The controller fenced (or unfenced) a broker.
-    BrokerFenced { broker: BrokerId, fenced: bool },
+    BrokerFenced {
+        broker: BrokerId,
+        fenced: bool,
+    },
     /// A broker took up a role for a partition after learning new metadata.
-    BecameLeader { tp: TopicPartition, leader_epoch: LeaderEpoch },
-    BecameFollower { tp: TopicPartition, leader: Option<BrokerId>, leader_epoch: LeaderEpoch },
+    BecameLeader {
+        tp: TopicPartition,
+        leader_epoch: LeaderEpoch,
+    },
+    BecameFollower {
+        tp: TopicPartition,
+        leader: Option<BrokerId>,
+        leader_epoch: LeaderEpoch,
+    },
     /// A replica's high watermark moved (node = the broker).
-    HighWatermark { tp: TopicPartition, high_watermark: Offset, is_leader: bool },
+    HighWatermark {
+        tp: TopicPartition,
+        high_watermark: Offset,
+        is_leader: bool,
+    },
     /// A replica appended a batch (node = the broker). Values in offset order.
     Appended {
         tp: TopicPartition,
@@ -104,22 +141,36 @@ pub enum Event {
         cause: TruncationCause,
     },
     /// Retention deleted old segments.
-    LogStartAdvanced { tp: TopicPartition, log_start_offset: Offset },
+    LogStartAdvanced {
+        tp: TopicPartition,
+        log_start_offset: Offset,
+    },
     /// A leader asked the controller to change the ISR (AlterPartition).
-    IsrChangeRequested { tp: TopicPartition, isr: Vec<BrokerId>, leader_epoch: LeaderEpoch },
+    IsrChangeRequested {
+        tp: TopicPartition,
+        isr: Vec<BrokerId>,
+        leader_epoch: LeaderEpoch,
+    },
 
     // ---- the simulation --------------------------------------------------------------------
     /// The entry's node died: a process crash, or with `lose_unflushed` a power loss.
-    Crashed { lose_unflushed: bool },
+    Crashed {
+        lose_unflushed: bool,
+    },
     /// The entry's node started again from its disk.
     Restarted,
     /// The entry's node froze (a GC pause, a stuck process) or thawed.
     Paused,
     Resumed,
     /// A fault from the schedule, as it was applied (`detail` names the resolved nodes).
-    Fault { kind: String, detail: String },
+    Fault {
+        kind: String,
+        detail: String,
+    },
     /// The run moved to another phase: "workload", "settle", "end".
-    Phase { name: String },
+    Phase {
+        name: String,
+    },
 }
 
 /// One history line: when, where, what.

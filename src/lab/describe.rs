@@ -71,8 +71,20 @@ mod tests {
         }];
         let b = |ids: &[u32]| ids.iter().map(|i| BrokerId(*i)).collect::<Vec<_>>();
         let partitions = vec![
-            PartitionSnapshot { tp: TopicPartition::new("orders", 1), replicas: b(&[2, 3, 1]), leader: None, leader_epoch: 3, isr: b(&[2]) },
-            PartitionSnapshot { tp: TopicPartition::new("orders", 0), replicas: b(&[1, 2, 3]), leader: Some(BrokerId(1)), leader_epoch: 0, isr: b(&[1, 3]) },
+            PartitionSnapshot {
+                tp: TopicPartition::new("orders", 1),
+                replicas: b(&[2, 3, 1]),
+                leader: None,
+                leader_epoch: 3,
+                isr: b(&[2]),
+            },
+            PartitionSnapshot {
+                tp: TopicPartition::new("orders", 0),
+                replicas: b(&[1, 2, 3]),
+                leader: Some(BrokerId(1)),
+                leader_epoch: 0,
+                isr: b(&[1, 3]),
+            },
         ];
         let expected = format!(
             "Topic: orders\tTopicId: {}\tPartitionCount: 2\tReplicationFactor: 3\tConfigs: min.insync.replicas=2\n\

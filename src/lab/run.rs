@@ -99,7 +99,9 @@ pub fn render_text(scenario: &Scenario, report: &RunReport, replay: &str) -> Str
         .entries
         .iter()
         .filter_map(|e| match &e.event {
-            Event::Fault { detail, .. } if !detail.starts_with("settle:") => Some(format!("  {:>8} ms  {detail}", e.time_ms)),
+            Event::Fault { detail, .. } if !detail.starts_with("settle:") => {
+                Some(format!("  {:>8} ms  {detail}", e.time_ms))
+            }
             _ => None,
         })
         .collect();
@@ -155,7 +157,8 @@ pub fn render_checks(report: &RunReport) -> String {
             (_, true) => "ok",
             (_, false) => "FAIL",
         };
-        out.push_str(&format!("{:<28} {:<7} {:<6} {:<6} {}\n", v.name, expect, found, v.count, result).trim_end().to_string());
+        let line = format!("{:<28} {:<7} {:<6} {:<6} {}", v.name, expect, found, v.count, result);
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     for outcome in report.outcomes.iter().filter(|o| o.count > 0) {

@@ -50,10 +50,7 @@ impl<T> Outbox<T> {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.sends.is_empty()
-            && self.timers.is_empty()
-            && self.events.is_empty()
-            && self.disconnects.is_empty()
+        self.sends.is_empty() && self.timers.is_empty() && self.events.is_empty() && self.disconnects.is_empty()
     }
 }
 
@@ -72,13 +69,7 @@ pub trait Actor {
     /// The node (re)starts: set the first timers, send the first requests.
     fn on_start(&mut self, now: SimTime, out: &mut Outbox<Self::Timer>);
 
-    fn on_message(
-        &mut self,
-        now: SimTime,
-        from: NodeId,
-        message: Message,
-        out: &mut Outbox<Self::Timer>,
-    );
+    fn on_message(&mut self, now: SimTime, from: NodeId, message: Message, out: &mut Outbox<Self::Timer>);
 
     fn on_timer(&mut self, now: SimTime, timer: Self::Timer, out: &mut Outbox<Self::Timer>);
 

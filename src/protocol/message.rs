@@ -36,12 +36,9 @@ impl Message {
             Message::Request { request: Request::Produce(p), .. } => {
                 p.partitions.iter().map(|(_, b)| b.size_bytes as u64).sum()
             }
-            Message::Response { response: Response::Fetch(f), .. } => f
-                .partitions
-                .iter()
-                .flat_map(|p| p.batches.iter())
-                .map(|b| b.size_bytes as u64)
-                .sum(),
+            Message::Response { response: Response::Fetch(f), .. } => {
+                f.partitions.iter().flat_map(|p| p.batches.iter()).map(|b| b.size_bytes as u64).sum()
+            }
             _ => 0,
         };
         HEADER_BYTES + batches
@@ -237,11 +234,26 @@ pub enum OffsetSpec {
 #[derive(Clone, Debug)]
 pub enum Request {
     // KRaft: broker <-> controller
-    BrokerRegistration { broker: BrokerId, incarnation: u64 },
-    BrokerHeartbeat { broker: BrokerId, broker_epoch: i64, metadata_offset: Offset },
+    BrokerRegistration {
+        broker: BrokerId,
+        incarnation: u64,
+    },
+    BrokerHeartbeat {
+        broker: BrokerId,
+        broker_epoch: i64,
+        metadata_offset: Offset,
+    },
     /// A broker replicating the metadata log (long poll, like KRaft's Fetch on the metadata topic).
-    MetadataFetch { broker: BrokerId, fetch_offset: Offset, max_wait_ms: u64 },
-    AlterPartition { broker: BrokerId, broker_epoch: i64, items: Vec<AlterPartitionItem> },
+    MetadataFetch {
+        broker: BrokerId,
+        fetch_offset: Offset,
+        max_wait_ms: u64,
+    },
+    AlterPartition {
+        broker: BrokerId,
+        broker_epoch: i64,
+        items: Vec<AlterPartitionItem>,
+    },
     // broker <-> broker and client -> broker
     Fetch(FetchRequest),
     OffsetsForLeaderEpoch {
@@ -252,8 +264,12 @@ pub enum Request {
     Produce(ProduceRequest),
     /// An idempotent producer asks for a producer id (any broker answers when there is no
     /// transactional id).
-    InitProducerId { transactional_id: Option<String> },
-    Metadata { topics: Vec<TopicName> },
+    InitProducerId {
+        transactional_id: Option<String>,
+    },
+    Metadata {
+        topics: Vec<TopicName>,
+    },
     ListOffsets {
         isolation_level: IsolationLevel,
         partitions: Vec<(TopicPartition, Option<LeaderEpoch>, OffsetSpec)>,
@@ -279,18 +295,39 @@ impl Request {
 
 #[derive(Clone, Debug)]
 pub enum Response {
-    BrokerRegistration { error: ErrorCode, broker_epoch: i64 },
-    BrokerHeartbeat { error: ErrorCode, is_fenced: bool },
-    MetadataFetch { error: ErrorCode, records: Vec<(Offset, MetadataRecord)> },
-    AlterPartition { error: ErrorCode, results: Vec<AlterPartitionResult> },
+    BrokerRegistration {
+        error: ErrorCode,
+        broker_epoch: i64,
+    },
+    BrokerHeartbeat {
+        error: ErrorCode,
+        is_fenced: bool,
+    },
+    MetadataFetch {
+        error: ErrorCode,
+        records: Vec<(Offset, MetadataRecord)>,
+    },
+    AlterPartition {
+        error: ErrorCode,
+        results: Vec<AlterPartitionResult>,
+    },
     Fetch(FetchResponse),
     OffsetsForLeaderEpoch {
         /// (partition, error, leader epoch, end offset)
         partitions: Vec<(TopicPartition, ErrorCode, LeaderEpoch, Offset)>,
     },
-    Produce { partitions: Vec<ProducePartitionResponse> },
-    InitProducerId { error: ErrorCode, producer_id: ProducerId, producer_epoch: ProducerEpoch },
-    Metadata { brokers: Vec<BrokerId>, topics: Vec<TopicMetadata> },
+    Produce {
+        partitions: Vec<ProducePartitionResponse>,
+    },
+    InitProducerId {
+        error: ErrorCode,
+        producer_id: ProducerId,
+        producer_epoch: ProducerEpoch,
+    },
+    Metadata {
+        brokers: Vec<BrokerId>,
+        topics: Vec<TopicMetadata>,
+    },
     ListOffsets {
         /// (partition, error, offset, leader epoch)
         partitions: Vec<(TopicPartition, ErrorCode, Offset, LeaderEpoch)>,

@@ -34,15 +34,21 @@ impl ScenarioError {
 
     /// An error about the file as a whole (it could not be read, say).
     pub fn whole_file(file: &str, message: impl Into<String>) -> ScenarioError {
-        ScenarioError { file: file.to_string(), line: 1, column: 1, span: 0..0, message: message.into(), source: String::new() }
+        ScenarioError {
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            span: 0..0,
+            message: message.into(),
+            source: String::new(),
+        }
     }
 
     /// The rustc-style rendering with the source line, without colours.
     pub fn render(&self) -> String {
         let file = SimpleFile::new(self.file.as_str(), self.source.as_str());
-        let diagnostic = Diagnostic::error()
-            .with_message(&self.message)
-            .with_labels(vec![Label::primary((), self.span.clone())]);
+        let diagnostic =
+            Diagnostic::error().with_message(&self.message).with_labels(vec![Label::primary((), self.span.clone())]);
         let mut buffer = termcolor::NoColor::new(Vec::new());
         let config = term::Config::default();
         if term::emit_to_write_style(&mut buffer, &config, &file, &diagnostic).is_err() {

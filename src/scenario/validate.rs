@@ -54,7 +54,8 @@ impl Validator<'_> {
         let controllers = raw.cluster.controllers.as_ref().map_or(1, |c| *c.get_ref());
         if controllers != 1 {
             let span = raw.cluster.controllers.as_ref().map(|c| c.span()).unwrap_or(0..0);
-            return self.error(span, "controllers must be 1: a KRaft controller quorum with failover is not modelled yet");
+            return self
+                .error(span, "controllers must be 1: a KRaft controller quorum with failover is not modelled yet");
         }
         let broker_resolved = self.resolve(&BROKER_CONFIG, &raw.cluster.config)?;
         let broker_config = BrokerConfig::from_resolved(&broker_resolved);
@@ -67,7 +68,10 @@ impl Validator<'_> {
         let producers = self.producers(raw, &topic_names, &mut node_names)?;
         let consumer_groups = self.consumer_groups(raw, &topic_names, &mut node_names)?;
         if let Some(nemesis) = &raw.nemesis {
-            return self.error(nemesis.span(), "[nemesis] random fault schedules are not supported yet: list [[faults]] instead");
+            return self.error(
+                nemesis.span(),
+                "[nemesis] random fault schedules are not supported yet: list [[faults]] instead",
+            );
         }
         let settle_ms = raw.settle_ms.as_ref().map_or(DEFAULT_SETTLE_MS, |s| *s.get_ref());
         let mut scenario = Scenario {
@@ -137,7 +141,8 @@ impl Validator<'_> {
     fn latency(&self, latency: &Spanned<[u64; 2]>) -> Result<(SimTime, SimTime)> {
         let [a, b] = *latency.get_ref();
         if a > b {
-            return self.error(latency.span(), format!("latency_ms = [{a}, {b}]: the first bound must not exceed the second"));
+            return self
+                .error(latency.span(), format!("latency_ms = [{a}, {b}]: the first bound must not exceed the second"));
         }
         Ok((a, b))
     }
@@ -196,17 +201,32 @@ impl Validator<'_> {
             return self.error(name.span(), format!("the {what} name must not be empty"));
         }
         if !names.insert(name.get_ref().clone()) {
-            return self.error(name.span(), format!("the {what} name '{}' is already the name of another node", name.get_ref()));
+            return self.error(
+                name.span(),
+                format!("the {what} name '{}' is already the name of another node", name.get_ref()),
+            );
         }
         Ok(())
     }
 
-    fn producers(&self, raw: &RawScenario, topics: &BTreeSet<&str>, names: &mut BTreeSet<String>) -> Result<Vec<ProducerSpec>> {
+    fn producers(
+        &self,
+        raw: &RawScenario,
+        topics: &BTreeSet<&str>,
+        names: &mut BTreeSet<String>,
+    ) -> Result<Vec<ProducerSpec>> {
         let mut producers = Vec::new();
         for p in &raw.producers {
             self.claim_name(names, &p.name, "producer")?;
             if !topics.contains(p.topic.get_ref().as_str()) {
-                return self.error(p.topic.span(), format!("producer '{}' writes to topic '{}', which the scenario does not declare", p.name.get_ref(), p.topic.get_ref()));
+                return self.error(
+                    p.topic.span(),
+                    format!(
+                        "producer '{}' writes to topic '{}', which the scenario does not declare",
+                        p.name.get_ref(),
+                        p.topic.get_ref()
+                    ),
+                );
             }
             let rate = *p.messages_per_sec.get_ref();
             if !(0.0..=10_000_000.0).contains(&rate) {
@@ -223,14 +243,20 @@ impl Validator<'_> {
                     KeyDistribution::Zipf { exponent }
                 }
                 Some((other, span)) => {
-                    return self.error(span, format!("key_distribution '{other}' is unknown: use \"uniform\" or \"zipf\""))
+                    return self
+                        .error(span, format!("key_distribution '{other}' is unknown: use \"uniform\" or \"zipf\""))
                 }
             };
             let resolved = self.resolve(&PRODUCER_CONFIG, &p.config)?;
             let config = match ProducerConfig::from_resolved(&resolved) {
                 Ok(config) => config,
                 Err(e) => {
-                    let span = p.config.iter().find(|(k, _)| k.get_ref() == &e.key).map(|(k, v)| k.span().start..v.span().end).unwrap_or(p.name.span());
+                    let span = p
+                        .config
+                        .iter()
+                        .find(|(k, _)| k.get_ref() == &e.key)
+                        .map(|(k, v)| k.span().start..v.span().end)
+                        .unwrap_or(p.name.span());
                     return self.error(span, e.message);
                 }
             };
@@ -250,7 +276,12 @@ impl Validator<'_> {
         Ok(producers)
     }
 
-    fn consumer_groups(&self, raw: &RawScenario, topics: &BTreeSet<&str>, names: &mut BTreeSet<String>) -> Result<Vec<ConsumerGroupSpec>> {
+    fn consumer_groups(
+        &self,
+        raw: &RawScenario,
+        topics: &BTreeSet<&str>,
+        names: &mut BTreeSet<String>,
+    ) -> Result<Vec<ConsumerGroupSpec>> {
         let mut groups = Vec::new();
         let mut group_ids = BTreeSet::new();
         for g in &raw.consumer_groups {
@@ -264,7 +295,8 @@ impl Validator<'_> {
             for i in 0..members {
                 let member = format!("{}-{}", g.group.get_ref(), i + 1);
                 if !names.insert(member.clone()) {
-                    return self.error(g.group.span(), format!("member name '{member}' is already the name of another node"));
+                    return self
+                        .error(g.group.span(), format!("member name '{member}' is already the name of another node"));
                 }
             }
             if g.topics.is_empty() {
@@ -272,11 +304,19 @@ impl Validator<'_> {
             }
             for t in &g.topics {
                 if !topics.contains(t.get_ref().as_str()) {
-                    return self.error(t.span(), format!("consumer group '{}' reads topic '{}', which the scenario does not declare", g.group.get_ref(), t.get_ref()));
+                    return self.error(
+                        t.span(),
+                        format!(
+                            "consumer group '{}' reads topic '{}', which the scenario does not declare",
+                            g.group.get_ref(),
+                            t.get_ref()
+                        ),
+                    );
                 }
             }
             let resolved = self.resolve(&CONSUMER_CONFIG, &g.config)?;
-            let config = ConsumerConfig::from_resolved(&resolved).map_err(|e| ScenarioError::new(self.file, self.text, g.group.span(), e.message))?;
+            let config = ConsumerConfig::from_resolved(&resolved)
+                .map_err(|e| ScenarioError::new(self.file, self.text, g.group.span(), e.message))?;
             groups.push(ConsumerGroupSpec {
                 group: g.group.get_ref().clone(),
                 topics: g.topics.iter().map(|t| Arc::from(t.get_ref().as_str())).collect(),
@@ -297,10 +337,18 @@ impl Validator<'_> {
         for f in &raw.faults {
             let at_ms = *f.at_ms.get_ref();
             if at_ms < previous_at {
-                return self.error(f.at_ms.span(), format!("at_ms = {at_ms} comes before the previous fault's {previous_at}: list faults in time order"));
+                return self.error(
+                    f.at_ms.span(),
+                    format!(
+                        "at_ms = {at_ms} comes before the previous fault's {previous_at}: list faults in time order"
+                    ),
+                );
             }
             if at_ms > scenario.duration_ms {
-                return self.error(f.at_ms.span(), format!("at_ms = {at_ms} is after the workload ends (duration_ms = {})", scenario.duration_ms));
+                return self.error(
+                    f.at_ms.span(),
+                    format!("at_ms = {at_ms} is after the workload ends (duration_ms = {})", scenario.duration_ms),
+                );
             }
             previous_at = at_ms;
             let kind = f.kind.get_ref().as_str();
@@ -415,13 +463,22 @@ impl Validator<'_> {
         }
         if let Some(p) = &f.processing_ms_per_record {
             if !allowed.contains(&"processing_ms_per_record") {
-                return self.error(p.span(), format!("'processing_ms_per_record' does not apply to a {} fault", f.kind.get_ref()));
+                return self.error(
+                    p.span(),
+                    format!("'processing_ms_per_record' does not apply to a {} fault", f.kind.get_ref()),
+                );
             }
         }
         Ok(())
     }
 
-    fn named_node(&self, value: Option<&Spanned<String>>, f: &RawFault, field: &str, names: &BTreeSet<String>) -> Result<String> {
+    fn named_node(
+        &self,
+        value: Option<&Spanned<String>>,
+        f: &RawFault,
+        field: &str,
+        names: &BTreeSet<String>,
+    ) -> Result<String> {
         let Some(value) = value else {
             return self.error(f.kind.span(), format!("a {} fault needs {field} = \"<node>\"", f.kind.get_ref()));
         };
@@ -433,7 +490,8 @@ impl Validator<'_> {
 
     fn selector(&self, f: &RawFault, scenario: &Scenario, names: &BTreeSet<String>) -> Result<NodeSelector> {
         let Some(node) = &f.node else {
-            return self.error(f.kind.span(), format!("a {} fault needs node = \"<node or selector>\"", f.kind.get_ref()));
+            return self
+                .error(f.kind.span(), format!("a {} fault needs node = \"<node or selector>\"", f.kind.get_ref()));
         };
         let text = node.get_ref().as_str();
         if text == "controller" {
@@ -444,7 +502,10 @@ impl Validator<'_> {
                 let Some(tp) = TopicPartition::parse(rest) else {
                     return self.error(node.span(), format!("'{rest}' is not TOPIC-PARTITION (for example orders-0)"));
                 };
-                let exists = scenario.topics.iter().any(|t| *t.name == *tp.topic && tp.partition >= 0 && tp.partition < t.partitions);
+                let exists = scenario
+                    .topics
+                    .iter()
+                    .any(|t| *t.name == *tp.topic && tp.partition >= 0 && tp.partition < t.partitions);
                 if !exists {
                     return self.error(node.span(), format!("partition {tp} does not exist in this scenario"));
                 }
@@ -462,7 +523,8 @@ impl Validator<'_> {
         for c in &raw.checks {
             let name = c.name.get_ref();
             if !is_known_check(name) {
-                return self.error(c.name.span(), format!("unknown check '{name}' (see SCENARIO-FORMAT.md for the names)"));
+                return self
+                    .error(c.name.span(), format!("unknown check '{name}' (see SCENARIO-FORMAT.md for the names)"));
             }
             if checks.iter().any(|e| &e.name == name) {
                 return self.error(c.name.span(), format!("check '{name}' is listed twice"));

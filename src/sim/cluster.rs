@@ -89,22 +89,42 @@ impl SimCluster {
         match node {
             NodeId::Broker(id) => {
                 let disk = self.broker_disks.remove(&id).unwrap_or_default();
-                Process::Broker(slot(Broker::new(id, self.scenario.broker_config.clone(), controller, incarnation, disk)))
+                Process::Broker(slot(Broker::new(
+                    id,
+                    self.scenario.broker_config.clone(),
+                    controller,
+                    incarnation,
+                    disk,
+                )))
             }
             NodeId::Controller(_) => {
                 let topics = self.scenario.topics.clone();
                 let brokers = self.bootstrap();
                 let disk = std::mem::take(&mut self.controller_disk);
-                Process::Controller(slot(QuorumController::new(self.scenario.broker_config.clone(), brokers, topics, disk)))
+                Process::Controller(slot(QuorumController::new(
+                    self.scenario.broker_config.clone(),
+                    brokers,
+                    topics,
+                    disk,
+                )))
             }
             NodeId::Supervisor => unreachable!("the supervisor is not a simulated process"),
             NodeId::Client(index) => {
                 let producers = self.scenario.producers.len() as u32;
                 // Every client draws from its own stream, derived from the run's seed.
-                let client_seed = self.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(index as u64 * 7919 + incarnation * 104_729);
+                let client_seed = self
+                    .seed
+                    .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                    .wrapping_add(index as u64 * 7919 + incarnation * 104_729);
                 if index < producers {
                     let spec = &self.scenario.producers[index as usize];
-                    let mut app = ProducerApp::new(index, spec.workload.clone(), spec.config.clone(), self.bootstrap(), client_seed);
+                    let mut app = ProducerApp::new(
+                        index,
+                        spec.workload.clone(),
+                        spec.config.clone(),
+                        self.bootstrap(),
+                        client_seed,
+                    );
                     app.resume_values_from(self.producer_next_value.get(&index).copied().unwrap_or(0));
                     Process::Producer { index, slot: slot(app) }
                 } else {
@@ -122,7 +142,13 @@ impl SimCluster {
                             fits
                         })
                         .expect("client index within the scenario's clients");
-                    let app = ConsumerApp::new(group.topics.clone(), group.config.clone(), self.bootstrap(), group.processing_ms_per_record, client_seed);
+                    let app = ConsumerApp::new(
+                        group.topics.clone(),
+                        group.config.clone(),
+                        self.bootstrap(),
+                        group.processing_ms_per_record,
+                        client_seed,
+                    );
                     Process::Consumer { group: group_index, slot: slot(app) }
                 }
             }
@@ -130,7 +156,13 @@ impl SimCluster {
     }
 
     fn build_node(&self, node: NodeId, name: &str, process: &Process) -> NodeHandle {
-        fn init<A: Actor + Send + 'static>(runtime: &Handle, name: &str, shared: Shared, node: NodeId, slot: Slot<A>) -> NodeHandle {
+        fn init<A: Actor + Send + 'static>(
+            runtime: &Handle,
+            name: &str,
+            shared: Shared,
+            node: NodeId,
+            slot: Slot<A>,
+        ) -> NodeHandle {
             runtime.create_node().name(name).init(move || run_node(shared.clone(), node, slot.clone())).build()
         }
         let shared = self.shared.clone();
@@ -183,8 +215,20 @@ impl SimCluster {
                         let mut recorder = self.shared.recorder.lock().expect("recorder lock");
                         for (tp, batches) in lost {
                             let offset = batches.first().map_or(0, |b| b.base_offset);
-                            let removed = batches.iter().flat_map(|b| b.offsets_and_records().map(|(o, r)| (o, r.value))).collect();
-                            recorder.record(now, node, Event::Truncated { tp, offset, removed, cause: crate::history::TruncationCause::PowerLoss });
+                            let removed = batches
+                                .iter()
+                                .flat_map(|b| b.offsets_and_records().map(|(o, r)| (o, r.value)))
+                                .collect();
+                            recorder.record(
+                                now,
+                                node,
+                                Event::Truncated {
+                                    tp,
+                                    offset,
+                                    removed,
+                                    cause: crate::history::TruncationCause::PowerLoss,
+                                },
+                            );
                         }
                     }
                     if let NodeId::Broker(id) = node {
@@ -218,10 +262,18 @@ impl SimCluster {
         let process = self.new_process(node);
         let sim_node = self.nodes.get_mut(&node).expect("known node");
         match (&sim_node.process, process) {
-            (Process::Broker(old), Process::Broker(new)) => *old.lock().expect("slot lock") = new.lock().expect("slot lock").take(),
-            (Process::Controller(old), Process::Controller(new)) => *old.lock().expect("slot lock") = new.lock().expect("slot lock").take(),
-            (Process::Producer { slot: old, .. }, Process::Producer { slot: new, .. }) => *old.lock().expect("slot lock") = new.lock().expect("slot lock").take(),
-            (Process::Consumer { slot: old, .. }, Process::Consumer { slot: new, .. }) => *old.lock().expect("slot lock") = new.lock().expect("slot lock").take(),
+            (Process::Broker(old), Process::Broker(new)) => {
+                *old.lock().expect("slot lock") = new.lock().expect("slot lock").take()
+            }
+            (Process::Controller(old), Process::Controller(new)) => {
+                *old.lock().expect("slot lock") = new.lock().expect("slot lock").take()
+            }
+            (Process::Producer { slot: old, .. }, Process::Producer { slot: new, .. }) => {
+                *old.lock().expect("slot lock") = new.lock().expect("slot lock").take()
+            }
+            (Process::Consumer { slot: old, .. }, Process::Consumer { slot: new, .. }) => {
+                *old.lock().expect("slot lock") = new.lock().expect("slot lock").take()
+            }
             _ => unreachable!("a node keeps its kind"),
         }
         sim_node.crashed = false;
@@ -304,7 +356,13 @@ impl SimCluster {
             .controller_partitions()
             .unwrap_or_default()
             .into_iter()
-            .map(|(tp, r)| PartitionSnapshot { tp, replicas: r.replicas, leader: r.leader, leader_epoch: r.leader_epoch, isr: r.isr })
+            .map(|(tp, r)| PartitionSnapshot {
+                tp,
+                replicas: r.replicas,
+                leader: r.leader,
+                leader_epoch: r.leader_epoch,
+                isr: r.isr,
+            })
             .collect();
         let mut replicas = Vec::new();
         for id in 1..=self.scenario.brokers {
@@ -320,7 +378,10 @@ impl SimCluster {
                         log_start_offset: log.log_start_offset(),
                         log_end_offset: log.log_end_offset(),
                         high_watermark: log.high_watermark(),
-                        records: log.batches().flat_map(|b| b.offsets_and_records().map(|(o, r)| (o, r.value)).collect::<Vec<_>>()).collect(),
+                        records: log
+                            .batches()
+                            .flat_map(|b| b.offsets_and_records().map(|(o, r)| (o, r.value)).collect::<Vec<_>>())
+                            .collect(),
                         leader_epochs: log.epoch_cache().entries().iter().map(|e| (e.epoch, e.start_offset)).collect(),
                     })
                     .collect::<Vec<_>>()

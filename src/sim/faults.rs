@@ -49,7 +49,11 @@ pub fn apply_fault(cluster: &mut SimCluster, action: &FaultAction, rng: &mut Cha
             Some(id) => {
                 let what = describe(cluster, node, id);
                 if cluster.crash(id, *lose_unflushed) {
-                    if *lose_unflushed { format!("{what} lost power (unflushed data lost)") } else { format!("{what} crashed") }
+                    if *lose_unflushed {
+                        format!("{what} lost power (unflushed data lost)")
+                    } else {
+                        format!("{what} crashed")
+                    }
                 } else {
                     format!("{what} was already down")
                 }
@@ -59,25 +63,38 @@ pub fn apply_fault(cluster: &mut SimCluster, action: &FaultAction, rng: &mut Cha
             None => format!("{node}: no such node right now"),
             Some(id) => {
                 let what = describe(cluster, node, id);
-                if cluster.restart(id) { format!("{what} restarted") } else { format!("{what} was not crashed") }
+                if cluster.restart(id) {
+                    format!("{what} restarted")
+                } else {
+                    format!("{what} was not crashed")
+                }
             }
         },
         FaultAction::Pause { node } => match resolve(cluster, node, rng) {
             None => format!("{node}: no such node right now"),
             Some(id) => {
                 let what = describe(cluster, node, id);
-                if cluster.pause(id) { format!("{what} paused") } else { format!("{what} was not running") }
+                if cluster.pause(id) {
+                    format!("{what} paused")
+                } else {
+                    format!("{what} was not running")
+                }
             }
         },
         FaultAction::Resume { node } => match resolve(cluster, node, rng) {
             None => format!("{node}: no such node right now"),
             Some(id) => {
                 let what = describe(cluster, node, id);
-                if cluster.resume(id) { format!("{what} resumed") } else { format!("{what} was not paused") }
+                if cluster.resume(id) {
+                    format!("{what} resumed")
+                } else {
+                    format!("{what} was not paused")
+                }
             }
         },
         FaultAction::Partition { groups } => {
-            let resolved: Vec<Vec<NodeId>> = groups.iter().map(|g| g.iter().filter_map(|n| cluster.node_by_name(n)).collect()).collect();
+            let resolved: Vec<Vec<NodeId>> =
+                groups.iter().map(|g| g.iter().filter_map(|n| cluster.node_by_name(n)).collect()).collect();
             let all = cluster.all_nodes();
             cluster.network().partition(now, &resolved, &all);
             let text: Vec<String> = groups.iter().map(|g| g.join(" ")).collect();

@@ -101,7 +101,11 @@ impl Network {
 
     /// A node (re)starts: empty inbox, reachable again.
     pub fn register(&mut self, node: NodeId) -> Arc<Notify> {
-        let entry = self.nodes.entry(node).or_insert_with(|| NodeNet { alive: true, inbox: BTreeMap::new(), notify: Arc::new(Notify::new()) });
+        let entry = self.nodes.entry(node).or_insert_with(|| NodeNet {
+            alive: true,
+            inbox: BTreeMap::new(),
+            notify: Arc::new(Notify::new()),
+        });
         entry.alive = true;
         entry.inbox.clear();
         entry.notify.clone()
@@ -223,7 +227,15 @@ impl Network {
         let peers: BTreeSet<NodeId> = self
             .links
             .keys()
-            .filter_map(|&(a, b)| if a == node { Some(b) } else if b == node { Some(a) } else { None })
+            .filter_map(|&(a, b)| {
+                if a == node {
+                    Some(b)
+                } else if b == node {
+                    Some(a)
+                } else {
+                    None
+                }
+            })
             .collect();
         for peer in peers {
             self.reset_link(node, peer);
@@ -259,7 +271,8 @@ impl Network {
     /// Undoes every partition and clog; held messages go out in order.
     pub fn heal(&mut self, now: SimTime) {
         let cut: Vec<(NodeId, NodeId)> = std::mem::take(&mut self.cut).into_iter().collect();
-        let held: Vec<(NodeId, NodeId)> = self.links.iter().filter(|(_, l)| !l.held.is_empty()).map(|(k, _)| *k).collect();
+        let held: Vec<(NodeId, NodeId)> =
+            self.links.iter().filter(|(_, l)| !l.held.is_empty()).map(|(k, _)| *k).collect();
         for (from, to) in cut.into_iter().chain(held) {
             self.release_held(now, from, to);
         }
@@ -293,7 +306,7 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::message::{Request, Message};
+    use crate::protocol::message::{Message, Request};
     use rand::SeedableRng;
 
     fn msg(n: u64) -> Message {

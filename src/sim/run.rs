@@ -16,6 +16,11 @@ use rand_chacha::ChaCha8Rng;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Independent random streams derived from the run's seed: the network's latencies and losses
+/// must not shift when, say, a fault selector draws one more number.
+const NETWORK_RNG_STREAM: u64 = 0x6e65_7477_6f72_6b00;
+const FAULT_RNG_STREAM: u64 = 0x6661_756c_7473_0000;
+
 /// Counters of one run, for `--json` and benchmarks.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct RunStats {
@@ -92,7 +97,11 @@ fn run_meta(scenario: &Scenario, seed: u64) -> RunMeta {
             .producers
             .iter()
             .enumerate()
-            .map(|(i, p)| ClientMeta { node: NodeId::Client(i as u32), name: p.name.clone(), summary: p.config.summary() })
+            .map(|(i, p)| ClientMeta {
+                node: NodeId::Client(i as u32),
+                name: p.name.clone(),
+                summary: p.config.summary(),
+            })
             .collect(),
         consumers: clients
             .iter()
@@ -112,7 +121,11 @@ async fn sleep_until(shared: &Shared, ms: SimTime) {
 
 /// The supervisor: node 0, which cannot be killed. Plays the schedule, then heals and settles.
 async fn supervise(scenario: Scenario, seed: u64) -> (History, NetworkStats) {
-    let network = Network::new(scenario.network.latency_ms, scenario.network.packet_loss, ChaCha8Rng::seed_from_u64(seed ^ 0x6e65_7477_6f72_6b));
+    let network = Network::new(
+        scenario.network.latency_ms,
+        scenario.network.packet_loss,
+        ChaCha8Rng::seed_from_u64(seed ^ NETWORK_RNG_STREAM),
+    );
     let shared = Shared {
         network: Arc::new(Mutex::new(network)),
         recorder: Arc::new(Mutex::new(Recorder::default())),
@@ -124,7 +137,7 @@ async fn supervise(scenario: Scenario, seed: u64) -> (History, NetworkStats) {
     };
     record(&shared, Event::Phase { name: "workload".into() });
     let mut cluster = SimCluster::new(&scenario, seed, shared.clone());
-    let mut selector_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6661_756c_7473);
+    let mut selector_rng = ChaCha8Rng::seed_from_u64(seed ^ FAULT_RNG_STREAM);
 
     for fault in &scenario.faults {
         sleep_until(&shared, fault.at_ms).await;
@@ -148,7 +161,13 @@ async fn supervise(scenario: Scenario, seed: u64) -> (History, NetworkStats) {
 }
 
 /// The end of the workload: every fault is undone and the producers stop.
-fn settle(cluster: &mut SimCluster, scenario: &Scenario, shared: &Shared, rng: &mut ChaCha8Rng, record: &impl Fn(&Shared, Event)) {
+fn settle(
+    cluster: &mut SimCluster,
+    scenario: &Scenario,
+    shared: &Shared,
+    rng: &mut ChaCha8Rng,
+    record: &impl Fn(&Shared, Event),
+) {
     for producer in cluster.producers() {
         cluster.control(producer, Control::StopWorkload);
     }

@@ -19,7 +19,10 @@ impl Broker {
     pub(super) fn checkpoint_high_watermarks(&mut self, now: SimTime, out: &mut Outbox<BrokerTimer>) {
         self.disk.high_watermark_checkpoint =
             self.disk.logs.iter().map(|(tp, log)| (tp.clone(), log.high_watermark())).collect();
-        out.set_timer(now + self.config.replica_high_watermark_checkpoint_interval_ms, BrokerTimer::HighWatermarkCheckpoint);
+        out.set_timer(
+            now + self.config.replica_high_watermark_checkpoint_interval_ms,
+            BrokerTimer::HighWatermarkCheckpoint,
+        );
     }
 
     pub(super) fn on_retention_check(&mut self, now: SimTime, out: &mut Outbox<BrokerTimer>) {

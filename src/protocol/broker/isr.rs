@@ -12,7 +12,12 @@ impl Broker {
         self.image.is_active(broker)
     }
 
-    pub(super) fn maybe_increment_high_watermark(&mut self, now: SimTime, tp: &TopicPartition, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn maybe_increment_high_watermark(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let Some(leader) = self.partitions.get(tp).and_then(|s| s.leader_state()) else { return };
         let min_isr = self.image.topic_config(&tp.topic).map_or(1, |c| c.min_insync_replicas);
         let log = &self.disk.logs[tp];
@@ -34,7 +39,13 @@ impl Broker {
         self.try_complete_delayed_fetches(now, out);
     }
 
-    pub(super) fn maybe_expand_isr(&mut self, now: SimTime, tp: &TopicPartition, follower: BrokerId, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn maybe_expand_isr(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        follower: BrokerId,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let eligible = self.is_isr_eligible(follower);
         let Some(leader) = self.partitions.get(tp).and_then(|s| s.leader_state()) else { return };
         let hw = self.disk.logs[tp].high_watermark();
@@ -66,7 +77,13 @@ impl Broker {
         out.set_timer(now + (self.config.replica_lag_time_max_ms / 2).max(1), BrokerTimer::IsrExpiration);
     }
 
-    fn send_alter_partition(&mut self, now: SimTime, tp: &TopicPartition, proposed_isr: Vec<BrokerId>, out: &mut Outbox<BrokerTimer>) {
+    fn send_alter_partition(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        proposed_isr: Vec<BrokerId>,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let Some(broker_epoch) = self.broker_epoch else { return };
         let Some(state) = self.partitions.get(tp) else { return };
         let item = AlterPartitionItem {
@@ -77,14 +94,30 @@ impl Broker {
         };
         let leader_epoch = state.leader_epoch;
         let request = Request::AlterPartition { broker: self.id, broker_epoch, items: vec![item] };
-        let correlation_id = self.send_request(now, self.controller, request, Pending::AlterPartition { tp: tp.clone() }, CONTROLLER_REQUEST_TIMEOUT_MS, out);
+        let correlation_id = self.send_request(
+            now,
+            self.controller,
+            request,
+            Pending::AlterPartition { tp: tp.clone() },
+            CONTROLLER_REQUEST_TIMEOUT_MS,
+            out,
+        );
         if let Some(Role::Leader(leader)) = self.partitions.get_mut(tp).map(|s| &mut s.role) {
-            leader.pending = Some(PendingIsrChange { proposed_isr: proposed_isr.clone(), correlation_id, sent_ms: now });
+            leader.pending =
+                Some(PendingIsrChange { proposed_isr: proposed_isr.clone(), correlation_id, sent_ms: now });
         }
         out.record(Event::IsrChangeRequested { tp: tp.clone(), isr: proposed_isr, leader_epoch });
     }
 
-    pub(super) fn on_alter_partition_response(&mut self, now: SimTime, correlation_id: u64, tp: TopicPartition, error: ErrorCode, results: Vec<AlterPartitionResult>, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn on_alter_partition_response(
+        &mut self,
+        now: SimTime,
+        correlation_id: u64,
+        tp: TopicPartition,
+        error: ErrorCode,
+        results: Vec<AlterPartitionResult>,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let Some(state) = self.partitions.get_mut(&tp) else { return };
         let Role::Leader(leader) = &mut state.role else { return };
         if leader.pending.as_ref().map(|p| p.correlation_id) != Some(correlation_id) {
@@ -99,7 +132,9 @@ impl Broker {
                 continue; // rejected: wait for the metadata to tell us the current state
             }
             if let Some(registration) = result.registration {
-                if registration.leader_epoch == state.leader_epoch && registration.partition_epoch > state.partition_epoch {
+                if registration.leader_epoch == state.leader_epoch
+                    && registration.partition_epoch > state.partition_epoch
+                {
                     state.partition_epoch = registration.partition_epoch;
                     leader.isr = registration.isr;
                 }

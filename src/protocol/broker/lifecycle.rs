@@ -23,7 +23,13 @@ impl Broker {
         self.send_request(now, self.controller, request, Pending::Registration, CONTROLLER_REQUEST_TIMEOUT_MS, out);
     }
 
-    pub(super) fn on_registration_response(&mut self, now: SimTime, error: ErrorCode, broker_epoch: i64, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn on_registration_response(
+        &mut self,
+        now: SimTime,
+        error: ErrorCode,
+        broker_epoch: i64,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         self.registration_inflight = false;
         if error.is_none() {
             self.broker_epoch = Some(broker_epoch);
@@ -36,11 +42,18 @@ impl Broker {
 
     pub(super) fn send_heartbeat(&mut self, now: SimTime, out: &mut Outbox<BrokerTimer>) {
         let Some(broker_epoch) = self.broker_epoch else { return };
-        let request = Request::BrokerHeartbeat { broker: self.id, broker_epoch, metadata_offset: self.image.next_offset };
+        let request =
+            Request::BrokerHeartbeat { broker: self.id, broker_epoch, metadata_offset: self.image.next_offset };
         self.send_request(now, self.controller, request, Pending::Heartbeat, CONTROLLER_REQUEST_TIMEOUT_MS, out);
     }
 
-    pub(super) fn on_heartbeat_response(&mut self, now: SimTime, error: ErrorCode, is_fenced: bool, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn on_heartbeat_response(
+        &mut self,
+        now: SimTime,
+        error: ErrorCode,
+        is_fenced: bool,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         match error {
             ErrorCode::None => {
                 let interval = if is_fenced {
@@ -102,7 +115,12 @@ impl Broker {
     }
 
     /// Replays fetched metadata records, then acts on every partition they touched.
-    pub(super) fn on_metadata_records(&mut self, now: SimTime, records: Vec<(Offset, MetadataRecord)>, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn on_metadata_records(
+        &mut self,
+        now: SimTime,
+        records: Vec<(Offset, MetadataRecord)>,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         self.metadata_fetch_inflight = false;
         let mut touched: Vec<TopicPartition> = Vec::new();
         for (offset, record) in records {

@@ -21,6 +21,7 @@ pub use disk::BrokerDisk;
 use crate::protocol::actor::{Actor, Outbox};
 use crate::protocol::config::broker::BrokerConfig;
 use crate::protocol::controller::image::MetadataImage;
+use crate::protocol::log::PartitionLog;
 use crate::protocol::message::*;
 use crate::protocol::replica::leader::LeaderState;
 use crate::protocol::types::*;
@@ -49,7 +50,9 @@ pub enum Role {
     /// Hosting the replica, but no leader known yet.
     None,
     Leader(LeaderState),
-    Follower { leader: Option<BrokerId> },
+    Follower {
+        leader: Option<BrokerId>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -90,8 +93,12 @@ struct Inflight {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum FetchState {
     /// Waiting to learn (via OffsetsForLeaderEpoch) where to truncate.
-    Truncating { delayed_until_ms: SimTime },
-    Fetching { delayed_until_ms: SimTime },
+    Truncating {
+        delayed_until_ms: SimTime,
+    },
+    Fetching {
+        delayed_until_ms: SimTime,
+    },
 }
 
 /// One `ReplicaFetcherThread`: fetches every partition this broker follows from one leader.
@@ -157,7 +164,13 @@ const FENCED_HEARTBEAT_INTERVAL_MS: SimTime = 50;
 impl Broker {
     /// A broker process starting with `disk` (empty on first boot). `incarnation` must differ on
     /// every start: it is how the controller tells a restart from a retry.
-    pub fn new(id: BrokerId, config: BrokerConfig, controller: NodeId, incarnation: u64, mut disk: BrokerDisk) -> Broker {
+    pub fn new(
+        id: BrokerId,
+        config: BrokerConfig,
+        controller: NodeId,
+        incarnation: u64,
+        mut disk: BrokerDisk,
+    ) -> Broker {
         disk.recover();
         Broker {
             id,
@@ -203,7 +216,15 @@ impl Broker {
     }
 
     /// Sends a request we expect an answer to, with a timeout.
-    fn send_request(&mut self, now: SimTime, peer: NodeId, request: Request, pending: Pending, timeout_ms: SimTime, out: &mut Outbox<BrokerTimer>) -> u64 {
+    fn send_request(
+        &mut self,
+        now: SimTime,
+        peer: NodeId,
+        request: Request,
+        pending: Pending,
+        timeout_ms: SimTime,
+        out: &mut Outbox<BrokerTimer>,
+    ) -> u64 {
         let correlation_id = self.next_correlation_id;
         self.next_correlation_id += 1;
         self.inflight.insert(correlation_id, Inflight { peer, pending });
@@ -245,7 +266,14 @@ impl Broker {
         }
     }
 
-    fn on_request(&mut self, now: SimTime, from: NodeId, correlation_id: u64, request: Request, out: &mut Outbox<BrokerTimer>) {
+    fn on_request(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        correlation_id: u64,
+        request: Request,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         match request {
             Request::Produce(produce) => self.handle_produce(now, from, correlation_id, produce, out),
             Request::InitProducerId { .. } => self.handle_init_producer_id(from, correlation_id, out),
@@ -301,7 +329,10 @@ impl Actor for Broker {
     fn on_start(&mut self, now: SimTime, out: &mut Outbox<BrokerTimer>) {
         self.start_lifecycle(now, out);
         out.set_timer(now + self.config.replica_lag_time_max_ms / 2, BrokerTimer::IsrExpiration);
-        out.set_timer(now + self.config.replica_high_watermark_checkpoint_interval_ms, BrokerTimer::HighWatermarkCheckpoint);
+        out.set_timer(
+            now + self.config.replica_high_watermark_checkpoint_interval_ms,
+            BrokerTimer::HighWatermarkCheckpoint,
+        );
         if self.config.log_flush_scheduler_interval_ms < u64::MAX / 4 {
             out.set_timer(now + self.config.log_flush_scheduler_interval_ms, BrokerTimer::FlushCheck);
         }
@@ -358,3 +389,6 @@ impl Broker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

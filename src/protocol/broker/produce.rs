@@ -22,10 +22,22 @@ impl Broker {
     pub(super) fn handle_init_producer_id(&mut self, from: NodeId, correlation_id: u64, out: &mut Outbox<BrokerTimer>) {
         self.next_producer_id += 1;
         let producer_id = ((self.incarnation as i64) * 1_000 + self.id.0 as i64) * 1_000_000 + self.next_producer_id;
-        Self::respond(out, from, correlation_id, Response::InitProducerId { error: ErrorCode::None, producer_id, producer_epoch: 0 });
+        Self::respond(
+            out,
+            from,
+            correlation_id,
+            Response::InitProducerId { error: ErrorCode::None, producer_id, producer_epoch: 0 },
+        );
     }
 
-    pub(super) fn handle_produce(&mut self, now: SimTime, from: NodeId, correlation_id: u64, request: ProduceRequest, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn handle_produce(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        correlation_id: u64,
+        request: ProduceRequest,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let mut results: Vec<(TopicPartition, Offset, ProducePartitionResponse, bool)> = Vec::new();
         let mut appended: Vec<TopicPartition> = Vec::new();
         for (tp, batch) in request.partitions {
@@ -53,8 +65,16 @@ impl Broker {
 
     /// Appends one partition's batch if this broker may; returns the response so far and the
     /// offset the high watermark must reach for acks=all.
-    fn append_to_leader(&mut self, now: SimTime, tp: &TopicPartition, batch: RecordBatch, acks: Acks, out: &mut Outbox<BrokerTimer>) -> (ProducePartitionResponse, Offset) {
-        let mut response = ProducePartitionResponse { tp: tp.clone(), error: ErrorCode::None, base_offset: -1, log_start_offset: -1 };
+    fn append_to_leader(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        batch: RecordBatch,
+        acks: Acks,
+        out: &mut Outbox<BrokerTimer>,
+    ) -> (ProducePartitionResponse, Offset) {
+        let mut response =
+            ProducePartitionResponse { tp: tp.clone(), error: ErrorCode::None, base_offset: -1, log_start_offset: -1 };
         let Some(state) = self.partitions.get(tp) else {
             response.error = if self.image.partitions.contains_key(tp) {
                 ErrorCode::NotLeaderOrFollower

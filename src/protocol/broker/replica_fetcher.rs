@@ -31,7 +31,9 @@ impl Broker {
             .partitions
             .values()
             .map(|s| match s {
-                FetchState::Truncating { delayed_until_ms } | FetchState::Fetching { delayed_until_ms } => *delayed_until_ms,
+                FetchState::Truncating { delayed_until_ms } | FetchState::Fetching { delayed_until_ms } => {
+                    *delayed_until_ms
+                }
             })
             .filter(|t| *t > now)
             .min();
@@ -51,7 +53,14 @@ impl Broker {
                 .collect();
             let request = Request::OffsetsForLeaderEpoch { replica_id: self.id, partitions };
             self.fetchers.get_mut(&leader).expect("fetcher exists").epochs_inflight = true;
-            self.send_request(now, Self::node(leader), request, Pending::OffsetsForLeaderEpoch { leader, asked }, self.config.replica_socket_timeout_ms, out);
+            self.send_request(
+                now,
+                Self::node(leader),
+                request,
+                Pending::OffsetsForLeaderEpoch { leader, asked },
+                self.config.replica_socket_timeout_ms,
+                out,
+            );
         }
         if !fetch_inflight && !fetching.is_empty() {
             let send_last_fetched_epoch = self.config.truncation == TruncationMode::LeaderEpoch;
@@ -80,7 +89,14 @@ impl Broker {
             });
             self.fetchers.get_mut(&leader).expect("fetcher exists").fetch_inflight = true;
             let timeout = self.config.replica_socket_timeout_ms.max(self.config.replica_fetch_wait_max_ms + 1);
-            self.send_request(now, Self::node(leader), request, Pending::ReplicaFetch { leader, fetch_offsets }, timeout, out);
+            self.send_request(
+                now,
+                Self::node(leader),
+                request,
+                Pending::ReplicaFetch { leader, fetch_offsets },
+                timeout,
+                out,
+            );
         }
     }
 
@@ -94,7 +110,14 @@ impl Broker {
         }
     }
 
-    pub(super) fn on_offsets_for_leader_epoch_response(&mut self, now: SimTime, leader: BrokerId, asked: BTreeMap<TopicPartition, LeaderEpoch>, answers: Vec<(TopicPartition, ErrorCode, LeaderEpoch, Offset)>, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn on_offsets_for_leader_epoch_response(
+        &mut self,
+        now: SimTime,
+        leader: BrokerId,
+        asked: BTreeMap<TopicPartition, LeaderEpoch>,
+        answers: Vec<(TopicPartition, ErrorCode, LeaderEpoch, Offset)>,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         if let Some(f) = self.fetchers.get_mut(&leader) {
             f.epochs_inflight = false;
         }
@@ -107,7 +130,11 @@ impl Broker {
                 continue;
             }
             if !error.is_none() {
-                self.set_fetch_state(leader, &tp, FetchState::Truncating { delayed_until_ms: now + REPLICA_FETCH_BACKOFF_MS });
+                self.set_fetch_state(
+                    leader,
+                    &tp,
+                    FetchState::Truncating { delayed_until_ms: now + REPLICA_FETCH_BACKOFF_MS },
+                );
                 continue;
             }
             let log = &self.disk.logs[&tp];
@@ -126,7 +153,14 @@ impl Broker {
         self.pump_fetcher(now, leader, out);
     }
 
-    pub(super) fn on_replica_fetch_response(&mut self, now: SimTime, leader: BrokerId, fetch_offsets: BTreeMap<TopicPartition, Offset>, response: FetchResponse, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn on_replica_fetch_response(
+        &mut self,
+        now: SimTime,
+        leader: BrokerId,
+        fetch_offsets: BTreeMap<TopicPartition, Offset>,
+        response: FetchResponse,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         if let Some(f) = self.fetchers.get_mut(&leader) {
             f.fetch_inflight = false;
         }
@@ -146,19 +180,33 @@ impl Broker {
                     if p.log_end_offset >= 0 && p.log_end_offset < log_end {
                         self.truncate(&tp, p.log_end_offset, TruncationCause::HighWatermark, out);
                     } else {
-                        self.set_fetch_state(leader, &tp, FetchState::Fetching { delayed_until_ms: now + REPLICA_FETCH_BACKOFF_MS });
+                        self.set_fetch_state(
+                            leader,
+                            &tp,
+                            FetchState::Fetching { delayed_until_ms: now + REPLICA_FETCH_BACKOFF_MS },
+                        );
                     }
                 }
                 _ => {
                     // Not the leader (yet), or our epoch is stale: wait for metadata, retry later.
-                    self.set_fetch_state(leader, &tp, FetchState::Fetching { delayed_until_ms: now + REPLICA_FETCH_BACKOFF_MS });
+                    self.set_fetch_state(
+                        leader,
+                        &tp,
+                        FetchState::Fetching { delayed_until_ms: now + REPLICA_FETCH_BACKOFF_MS },
+                    );
                 }
             }
         }
         self.pump_fetcher(now, leader, out);
     }
 
-    fn process_fetched_partition(&mut self, now: SimTime, leader: BrokerId, p: FetchPartitionResponse, out: &mut Outbox<BrokerTimer>) {
+    fn process_fetched_partition(
+        &mut self,
+        now: SimTime,
+        leader: BrokerId,
+        p: FetchPartitionResponse,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let tp = p.tp;
         if let Some((epoch, end_offset)) = p.diverging_epoch {
             let decision = truncation_after_epoch_answer(&self.disk.logs[&tp], epoch, end_offset);
@@ -179,7 +227,14 @@ impl Broker {
             if log.append_as_follower(batch).is_err() {
                 break; // a gap: refetch from our log end
             }
-            out.record(Event::Appended { tp: tp.clone(), base_offset, leader_epoch, values, control, as_leader: false });
+            out.record(Event::Appended {
+                tp: tp.clone(),
+                base_offset,
+                leader_epoch,
+                values,
+                control,
+                as_leader: false,
+            });
         }
         if let Some(config) = &topic_config {
             log.maybe_flush(now, config.flush_messages, config.flush_ms);

@@ -8,12 +8,18 @@ use crate::protocol::errors::ErrorCode;
 use crate::protocol::log::PartitionLog;
 
 impl Broker {
-    pub(super) fn apply_partition_metadata(&mut self, now: SimTime, tp: &TopicPartition, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn apply_partition_metadata(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let registration = self.image.partitions[tp].clone();
         if !registration.replicas.contains(&self.id) {
             return; // reassignment away from this broker is not modelled
         }
-        let segment_bytes = self.image.topic_config(&tp.topic).map_or(self.config.log_segment_bytes, |c| c.segment_bytes);
+        let segment_bytes =
+            self.image.topic_config(&tp.topic).map_or(self.config.log_segment_bytes, |c| c.segment_bytes);
         self.disk.logs.entry(tp.clone()).or_insert_with(|| PartitionLog::with_segment_bytes(segment_bytes));
         let state = self.partitions.entry(tp.clone()).or_insert_with(|| PartitionState {
             replicas: registration.replicas.clone(),
@@ -50,7 +56,8 @@ impl Broker {
         self.stop_fetching(tp);
         let log = self.disk.logs.get_mut(tp).expect("log created before roles");
         log.assign_epoch_start_offset(registration.leader_epoch);
-        let leader = LeaderState::new(self.id, &registration.replicas, registration.isr.clone(), log.log_end_offset(), now);
+        let leader =
+            LeaderState::new(self.id, &registration.replicas, registration.isr.clone(), log.log_end_offset(), now);
         let state = self.partitions.get_mut(tp).expect("state created before roles");
         state.replicas = registration.replicas.clone();
         state.leader_epoch = registration.leader_epoch;
@@ -102,7 +109,13 @@ impl Broker {
     }
 
     /// Truncates a replica's log and records what was removed.
-    pub(super) fn truncate(&mut self, tp: &TopicPartition, offset: Offset, cause: TruncationCause, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn truncate(
+        &mut self,
+        tp: &TopicPartition,
+        offset: Offset,
+        cause: TruncationCause,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let log = self.disk.logs.get_mut(tp).expect("truncating a hosted log");
         let hw_before = log.high_watermark();
         let removed = log.truncate_to(offset);

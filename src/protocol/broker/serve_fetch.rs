@@ -14,7 +14,14 @@ use crate::protocol::config::broker::TruncationMode;
 use crate::protocol::errors::ErrorCode;
 
 impl Broker {
-    pub(super) fn handle_fetch(&mut self, now: SimTime, from: NodeId, correlation_id: u64, request: FetchRequest, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn handle_fetch(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        correlation_id: u64,
+        request: FetchRequest,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let mut responses = Vec::with_capacity(request.partitions.len());
         for partition in &request.partitions {
             responses.push(self.read_partition(now, &request, partition, true, out));
@@ -33,7 +40,14 @@ impl Broker {
 
     /// Reads one partition for a fetch. `record_fetch` updates the follower's state (only on
     /// the first read of a fetch, not when a delayed fetch completes).
-    fn read_partition(&mut self, now: SimTime, request: &FetchRequest, p: &FetchPartition, record_fetch: bool, out: &mut Outbox<BrokerTimer>) -> FetchPartitionResponse {
+    fn read_partition(
+        &mut self,
+        now: SimTime,
+        request: &FetchRequest,
+        p: &FetchPartition,
+        record_fetch: bool,
+        out: &mut Outbox<BrokerTimer>,
+    ) -> FetchPartitionResponse {
         let tp = &p.tp;
         let Some(state) = self.partitions.get(tp) else {
             let error = if self.image.partitions.contains_key(tp) {
@@ -67,7 +81,9 @@ impl Broker {
             aborted_transactions: Vec::new(),
         };
         let is_follower = request.replica_id.is_some();
-        if let (true, Some(last_fetched_epoch), TruncationMode::LeaderEpoch) = (is_follower, p.last_fetched_epoch, self.config.truncation) {
+        if let (true, Some(last_fetched_epoch), TruncationMode::LeaderEpoch) =
+            (is_follower, p.last_fetched_epoch, self.config.truncation)
+        {
             let (epoch, end_offset) = log.epoch_cache().end_offset_for(last_fetched_epoch, log.log_end_offset());
             if epoch < last_fetched_epoch || end_offset < p.fetch_offset {
                 response.diverging_epoch = Some((epoch, end_offset));
@@ -111,7 +127,8 @@ impl Broker {
         let mut bytes = 0;
         for p in &request.partitions {
             let Some(state) = self.partitions.get(&p.tp) else { return true };
-            if !matches!(state.role, Role::Leader(_)) || p.current_leader_epoch.is_some_and(|e| e != state.leader_epoch) {
+            if !matches!(state.role, Role::Leader(_)) || p.current_leader_epoch.is_some_and(|e| e != state.leader_epoch)
+            {
                 return true; // leadership moved: answer now with the error
             }
             let log = &self.disk.logs[&p.tp];
@@ -140,7 +157,13 @@ impl Broker {
         self.complete_delayed_fetch(0, id, out);
     }
 
-    pub(super) fn handle_offsets_for_leader_epoch(&mut self, from: NodeId, correlation_id: u64, partitions: Vec<(TopicPartition, LeaderEpoch, LeaderEpoch)>, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn handle_offsets_for_leader_epoch(
+        &mut self,
+        from: NodeId,
+        correlation_id: u64,
+        partitions: Vec<(TopicPartition, LeaderEpoch, LeaderEpoch)>,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let answers = partitions
             .into_iter()
             .map(|(tp, current_leader_epoch, leader_epoch)| {
@@ -155,7 +178,9 @@ impl Broker {
                 }
                 let log = &self.disk.logs[&tp];
                 let (epoch, end_offset) = match self.config.truncation {
-                    TruncationMode::LeaderEpochKip101 => log.epoch_cache().end_offset_for_kip101(leader_epoch, log.log_end_offset()),
+                    TruncationMode::LeaderEpochKip101 => {
+                        log.epoch_cache().end_offset_for_kip101(leader_epoch, log.log_end_offset())
+                    }
                     _ => log.epoch_cache().end_offset_for(leader_epoch, log.log_end_offset()),
                 };
                 (tp, ErrorCode::None, epoch, end_offset)
@@ -164,8 +189,15 @@ impl Broker {
         Self::respond(out, from, correlation_id, Response::OffsetsForLeaderEpoch { partitions: answers });
     }
 
-    pub(super) fn handle_metadata(&mut self, from: NodeId, correlation_id: u64, topics: Vec<TopicName>, out: &mut Outbox<BrokerTimer>) {
-        let names: Vec<TopicName> = if topics.is_empty() { self.image.topics.keys().cloned().collect() } else { topics };
+    pub(super) fn handle_metadata(
+        &mut self,
+        from: NodeId,
+        correlation_id: u64,
+        topics: Vec<TopicName>,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
+        let names: Vec<TopicName> =
+            if topics.is_empty() { self.image.topics.keys().cloned().collect() } else { topics };
         let topics = names
             .into_iter()
             .map(|name| match self.image.topics.get(&name) {
@@ -193,7 +225,14 @@ impl Broker {
         Self::respond(out, from, correlation_id, Response::Metadata { brokers, topics });
     }
 
-    pub(super) fn handle_list_offsets(&mut self, from: NodeId, correlation_id: u64, _isolation_level: IsolationLevel, partitions: Vec<(TopicPartition, Option<LeaderEpoch>, OffsetSpec)>, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn handle_list_offsets(
+        &mut self,
+        from: NodeId,
+        correlation_id: u64,
+        _isolation_level: IsolationLevel,
+        partitions: Vec<(TopicPartition, Option<LeaderEpoch>, OffsetSpec)>,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let answers = partitions
             .into_iter()
             .map(|(tp, current_leader_epoch, spec)| {

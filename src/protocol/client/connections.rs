@@ -35,7 +35,8 @@ impl ConnectionStates {
 
     pub fn on_failure(&mut self, broker: BrokerId, now: SimTime, rng: &mut ChaCha8Rng) {
         let backoff = self.backoffs.entry(broker).or_default();
-        let exp = (RECONNECT_BACKOFF_MS as f64 * 2f64.powi(backoff.failures.min(20) as i32)).min(RECONNECT_BACKOFF_MAX_MS as f64);
+        let exp = (RECONNECT_BACKOFF_MS as f64 * 2f64.powi(backoff.failures.min(20) as i32))
+            .min(RECONNECT_BACKOFF_MAX_MS as f64);
         let wait = (exp * rng.gen_range(0.8..1.2)).round() as SimTime;
         backoff.failures += 1;
         backoff.until_ms = now + wait.max(1);

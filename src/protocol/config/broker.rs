@@ -276,14 +276,11 @@ impl BrokerConfig {
             replica_fetch_min_bytes: c.unsigned("replica.fetch.min.bytes"),
             replica_fetch_max_bytes: c.unsigned("replica.fetch.max.bytes"),
             replica_socket_timeout_ms: c.unsigned("replica.socket.timeout.ms"),
-            replica_high_watermark_checkpoint_interval_ms: c
-                .unsigned("replica.high.watermark.checkpoint.interval.ms"),
+            replica_high_watermark_checkpoint_interval_ms: c.unsigned("replica.high.watermark.checkpoint.interval.ms"),
             broker_session_timeout_ms: c.unsigned("broker.session.timeout.ms"),
             broker_heartbeat_interval_ms: c.unsigned("broker.heartbeat.interval.ms"),
             log_flush_interval_messages: c.unsigned("log.flush.interval.messages"),
-            log_flush_interval_ms: c
-                .optional_long("log.flush.interval.ms")
-                .map_or(u64::MAX, |ms| ms.max(0) as u64),
+            log_flush_interval_ms: c.optional_long("log.flush.interval.ms").map_or(u64::MAX, |ms| ms.max(0) as u64),
             log_flush_scheduler_interval_ms: c.unsigned("log.flush.scheduler.interval.ms"),
             log_retention_ms: c.long("log.retention.ms"),
             log_retention_bytes: c.long("log.retention.bytes"),
@@ -303,9 +300,7 @@ impl BrokerConfig {
     }
 
     pub fn defaults() -> BrokerConfig {
-        BrokerConfig::from_resolved(
-            &BROKER_CONFIG.resolve(&Default::default()).expect("defaults resolve"),
-        )
+        BrokerConfig::from_resolved(&BROKER_CONFIG.resolve(&Default::default()).expect("defaults resolve"))
     }
 }
 
@@ -333,10 +328,8 @@ impl TopicConfig {
             }
         };
         TopicConfig {
-            min_insync_replicas: long_or("min.insync.replicas", broker.min_insync_replicas as i64)
-                as i32,
-            unclean_leader_election_enable: if topic.is_explicit("unclean.leader.election.enable")
-            {
+            min_insync_replicas: long_or("min.insync.replicas", broker.min_insync_replicas as i64) as i32,
+            unclean_leader_election_enable: if topic.is_explicit("unclean.leader.election.enable") {
                 topic.bool("unclean.leader.election.enable")
             } else {
                 broker.unclean_leader_election_enable
@@ -344,8 +337,7 @@ impl TopicConfig {
             retention_ms: long_or("retention.ms", broker.log_retention_ms),
             retention_bytes: long_or("retention.bytes", broker.log_retention_bytes),
             segment_bytes: long_or("segment.bytes", broker.log_segment_bytes as i64) as u64,
-            flush_messages: long_or("flush.messages", broker.log_flush_interval_messages as i64)
-                .max(1) as u64,
+            flush_messages: long_or("flush.messages", broker.log_flush_interval_messages as i64).max(1) as u64,
             flush_ms: if topic.is_explicit("flush.ms") {
                 topic.long("flush.ms").max(0) as u64
             } else {
@@ -383,14 +375,12 @@ mod tests {
     fn topic_overrides_broker_default() {
         let mut broker_entries = BTreeMap::new();
         broker_entries.insert("min.insync.replicas".to_string(), RawValue::Integer(2));
-        let broker =
-            BrokerConfig::from_resolved(&BROKER_CONFIG.resolve(&broker_entries).unwrap());
+        let broker = BrokerConfig::from_resolved(&BROKER_CONFIG.resolve(&broker_entries).unwrap());
         let t = TopicConfig::defaults(&broker);
         assert_eq!(t.min_insync_replicas, 2, "inherits the broker's setting");
         let mut topic_entries = BTreeMap::new();
         topic_entries.insert("min.insync.replicas".to_string(), RawValue::Integer(3));
-        let t =
-            TopicConfig::effective(&broker, &TOPIC_CONFIG.resolve(&topic_entries).unwrap());
+        let t = TopicConfig::effective(&broker, &TOPIC_CONFIG.resolve(&topic_entries).unwrap());
         assert_eq!(t.min_insync_replicas, 3);
         assert_eq!(t.overrides, vec![("min.insync.replicas".to_string(), "3".to_string())]);
     }

@@ -127,10 +127,7 @@ impl ConfigDef {
     }
 
     /// Parses a whole map of user entries, then fills in every other key with Kafka's default.
-    pub fn resolve(
-        &self,
-        entries: &BTreeMap<String, RawValue>,
-    ) -> Result<ResolvedConfig, ConfigError> {
+    pub fn resolve(&self, entries: &BTreeMap<String, RawValue>) -> Result<ResolvedConfig, ConfigError> {
         let mut values = BTreeMap::new();
         let mut explicit = Vec::new();
         for (name, raw) in entries {
@@ -158,8 +155,7 @@ fn parse_typed(key: &ConfigKey, raw: &RawValue) -> Result<ConfigValue, ConfigErr
     };
     match (key.kind, raw) {
         (ConfigType::Boolean, RawValue::Boolean(b)) => Ok(ConfigValue::Boolean(*b)),
-        (ConfigType::Boolean, RawValue::String(s)) => match s.trim().to_ascii_lowercase().as_str()
-        {
+        (ConfigType::Boolean, RawValue::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
             "true" => Ok(ConfigValue::Boolean(true)),
             "false" => Ok(ConfigValue::Boolean(false)),
             _ => Err(expected("value to be either true or false")),
@@ -181,9 +177,9 @@ fn parse_typed(key: &ConfigKey, raw: &RawValue) -> Result<ConfigValue, ConfigErr
         }
         (ConfigType::String, RawValue::String(s)) => Ok(ConfigValue::String(s.trim().to_string())),
         (ConfigType::String, RawValue::Integer(n)) => Ok(ConfigValue::String(n.to_string())),
-        (ConfigType::List, RawValue::String(s)) => Ok(ConfigValue::List(
-            s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
-        )),
+        (ConfigType::List, RawValue::String(s)) => {
+            Ok(ConfigValue::List(s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()))
+        }
         (ConfigType::List, RawValue::List(items)) => {
             let mut out = Vec::new();
             for item in items {
@@ -227,11 +223,7 @@ fn validate(key: &ConfigKey, value: &ConfigValue) -> Result<(), ConfigError> {
             Err(ConfigError::invalid(key.name, n, format_args!("Value must be no more than {max}")))
         }
         (Validator::OneOf(choices), ConfigValue::String(s)) if !choices.contains(&s.as_str()) => {
-            Err(ConfigError::invalid(
-                key.name,
-                s,
-                format_args!("String must be one of: {}", choices.join(", ")),
-            ))
+            Err(ConfigError::invalid(key.name, s, format_args!("String must be one of: {}", choices.join(", "))))
         }
         _ => Ok(()),
     }
@@ -343,10 +335,7 @@ mod tests {
     #[test]
     fn errors_use_kafka_wording() {
         let err = DEF.parse("min.insync.replicas", &RawValue::Integer(0)).unwrap_err();
-        assert_eq!(
-            err.message,
-            "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1"
-        );
+        assert_eq!(err.message, "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1");
         let err = DEF.parse("min.insync.replica", &RawValue::Integer(2)).unwrap_err();
         assert!(err.message.contains("unknown topic config 'min.insync.replica'"));
         let err = DEF.parse("min.insync.replicas", &RawValue::Boolean(true)).unwrap_err();

@@ -4,16 +4,76 @@ use crate::protocol::config::def::{ConfigDef, ConfigError, ConfigKey, ConfigType
 use crate::protocol::message::IsolationLevel;
 
 pub const CONSUMER_KEYS: &[ConfigKey] = &[
-    ConfigKey { name: "auto.offset.reset", kind: ConfigType::String, default: Some("latest"), validator: Validator::OneOf(&["latest", "earliest", "none"]), doc: "Where to start without a committed offset (or after OFFSET_OUT_OF_RANGE)." },
-    ConfigKey { name: "fetch.min.bytes", kind: ConfigType::Int, default: Some("1"), validator: Validator::AtLeast(0), doc: "Bytes a fetch waits for at the broker." },
-    ConfigKey { name: "fetch.max.wait.ms", kind: ConfigType::Int, default: Some("500"), validator: Validator::AtLeast(0), doc: "Longest a fetch waits at the broker for fetch.min.bytes." },
-    ConfigKey { name: "fetch.max.bytes", kind: ConfigType::Int, default: Some("52428800"), validator: Validator::AtLeast(0), doc: "Bytes per fetch response (soft)." },
-    ConfigKey { name: "max.partition.fetch.bytes", kind: ConfigType::Int, default: Some("1048576"), validator: Validator::AtLeast(0), doc: "Bytes per partition per fetch (soft)." },
-    ConfigKey { name: "max.poll.records", kind: ConfigType::Int, default: Some("500"), validator: Validator::AtLeast(1), doc: "Records one poll() returns at most." },
-    ConfigKey { name: "isolation.level", kind: ConfigType::String, default: Some("read_uncommitted"), validator: Validator::OneOf(&["read_uncommitted", "read_committed"]), doc: "read_committed stops at the last stable offset and skips aborted records." },
-    ConfigKey { name: "request.timeout.ms", kind: ConfigType::Int, default: Some("30000"), validator: Validator::AtLeast(0), doc: "How long a request may go unanswered." },
-    ConfigKey { name: "retry.backoff.ms", kind: ConfigType::Long, default: Some("100"), validator: Validator::AtLeast(0), doc: "Wait before retrying a failed request." },
-    ConfigKey { name: "metadata.max.age.ms", kind: ConfigType::Long, default: Some("300000"), validator: Validator::AtLeast(0), doc: "Metadata is refreshed at least this often." },
+    ConfigKey {
+        name: "auto.offset.reset",
+        kind: ConfigType::String,
+        default: Some("latest"),
+        validator: Validator::OneOf(&["latest", "earliest", "none"]),
+        doc: "Where to start without a committed offset (or after OFFSET_OUT_OF_RANGE).",
+    },
+    ConfigKey {
+        name: "fetch.min.bytes",
+        kind: ConfigType::Int,
+        default: Some("1"),
+        validator: Validator::AtLeast(0),
+        doc: "Bytes a fetch waits for at the broker.",
+    },
+    ConfigKey {
+        name: "fetch.max.wait.ms",
+        kind: ConfigType::Int,
+        default: Some("500"),
+        validator: Validator::AtLeast(0),
+        doc: "Longest a fetch waits at the broker for fetch.min.bytes.",
+    },
+    ConfigKey {
+        name: "fetch.max.bytes",
+        kind: ConfigType::Int,
+        default: Some("52428800"),
+        validator: Validator::AtLeast(0),
+        doc: "Bytes per fetch response (soft).",
+    },
+    ConfigKey {
+        name: "max.partition.fetch.bytes",
+        kind: ConfigType::Int,
+        default: Some("1048576"),
+        validator: Validator::AtLeast(0),
+        doc: "Bytes per partition per fetch (soft).",
+    },
+    ConfigKey {
+        name: "max.poll.records",
+        kind: ConfigType::Int,
+        default: Some("500"),
+        validator: Validator::AtLeast(1),
+        doc: "Records one poll() returns at most.",
+    },
+    ConfigKey {
+        name: "isolation.level",
+        kind: ConfigType::String,
+        default: Some("read_uncommitted"),
+        validator: Validator::OneOf(&["read_uncommitted", "read_committed"]),
+        doc: "read_committed stops at the last stable offset and skips aborted records.",
+    },
+    ConfigKey {
+        name: "request.timeout.ms",
+        kind: ConfigType::Int,
+        default: Some("30000"),
+        validator: Validator::AtLeast(0),
+        doc: "How long a request may go unanswered.",
+    },
+    ConfigKey {
+        name: "retry.backoff.ms",
+        kind: ConfigType::Long,
+        default: Some("100"),
+        validator: Validator::AtLeast(0),
+        doc: "Wait before retrying a failed request.",
+    },
+    ConfigKey {
+        name: "metadata.max.age.ms",
+        kind: ConfigType::Long,
+        default: Some("300000"),
+        validator: Validator::AtLeast(0),
+        doc: "Metadata is refreshed at least this often.",
+    },
 ];
 
 pub const CONSUMER_CONFIG: ConfigDef = ConfigDef { what: "consumer", keys: CONSUMER_KEYS };

@@ -65,7 +65,12 @@ pub struct KafkaConsumer {
 }
 
 impl KafkaConsumer {
-    pub fn new(config: ConsumerConfig, bootstrap: Vec<BrokerId>, topics: Vec<TopicName>, rng: ChaCha8Rng) -> KafkaConsumer {
+    pub fn new(
+        config: ConsumerConfig,
+        bootstrap: Vec<BrokerId>,
+        topics: Vec<TopicName>,
+        rng: ChaCha8Rng,
+    ) -> KafkaConsumer {
         KafkaConsumer {
             config,
             metadata: ClientMetadata::new(bootstrap, topics),
@@ -158,7 +163,15 @@ impl KafkaConsumer {
         self.next_correlation_id
     }
 
-    fn send_request<T>(&mut self, now: SimTime, broker: BrokerId, request: Request, kind: InflightKind, out: &mut Outbox<T>, timeout: impl Fn(u64) -> T) {
+    fn send_request<T>(
+        &mut self,
+        now: SimTime,
+        broker: BrokerId,
+        request: Request,
+        kind: InflightKind,
+        out: &mut Outbox<T>,
+        timeout: impl Fn(u64) -> T,
+    ) {
         let correlation_id = self.next_correlation();
         let peer = NodeId::Broker(broker);
         out.send(peer, Message::Request { correlation_id, request });
@@ -173,7 +186,14 @@ impl KafkaConsumer {
             if let Some(broker) = self.metadata.next_broker(|b| connections.is_ready(b, now)) {
                 self.metadata.request_sent(now);
                 let topics = self.metadata.topics.clone();
-                self.send_request(now, broker, Request::Metadata { topics }, InflightKind::Metadata, out, ConsumerTimer::RequestTimeout);
+                self.send_request(
+                    now,
+                    broker,
+                    Request::Metadata { topics },
+                    InflightKind::Metadata,
+                    out,
+                    ConsumerTimer::RequestTimeout,
+                );
             }
         }
         self.send_offset_resets(now, out);
@@ -192,11 +212,16 @@ impl KafkaConsumer {
     }
 
     fn send_offset_resets(&mut self, now: SimTime, out: &mut Outbox<ConsumerTimer>) {
-        let mut per_broker: BTreeMap<BrokerId, Vec<(TopicPartition, Option<LeaderEpoch>, OffsetSpec)>> = BTreeMap::new();
+        let mut per_broker: BTreeMap<BrokerId, Vec<(TopicPartition, Option<LeaderEpoch>, OffsetSpec)>> =
+            BTreeMap::new();
         for (tp, state) in &self.assignment {
             if let PositionState::AwaitingReset(spec) = state {
                 match self.metadata.leader_of(tp).filter(|l| self.connections.is_ready(*l, now)) {
-                    Some(leader) => per_broker.entry(leader).or_default().push((tp.clone(), self.metadata.leader_epoch_of(tp), *spec)),
+                    Some(leader) => per_broker.entry(leader).or_default().push((
+                        tp.clone(),
+                        self.metadata.leader_epoch_of(tp),
+                        *spec,
+                    )),
                     None => self.metadata.need_update = true,
                 }
             }
@@ -207,7 +232,14 @@ impl KafkaConsumer {
                 self.assignment.insert(tp.clone(), PositionState::Resetting);
             }
             let request = Request::ListOffsets { isolation_level: self.config.isolation_level, partitions };
-            self.send_request(now, broker, request, InflightKind::ListOffsets { partitions: tps }, out, ConsumerTimer::RequestTimeout);
+            self.send_request(
+                now,
+                broker,
+                request,
+                InflightKind::ListOffsets { partitions: tps },
+                out,
+                ConsumerTimer::RequestTimeout,
+            );
         }
     }
 
@@ -244,7 +276,14 @@ impl KafkaConsumer {
                 partitions,
             });
             self.fetching_from.insert(broker);
-            self.send_request(now, broker, request, InflightKind::Fetch { broker, fetch_offsets }, out, ConsumerTimer::RequestTimeout);
+            self.send_request(
+                now,
+                broker,
+                request,
+                InflightKind::Fetch { broker, fetch_offsets },
+                out,
+                ConsumerTimer::RequestTimeout,
+            );
         }
     }
 
@@ -307,13 +346,21 @@ impl KafkaConsumer {
         }
     }
 
-    pub fn on_response(&mut self, now: SimTime, correlation_id: u64, response: Response, out: &mut Outbox<ConsumerTimer>) {
+    pub fn on_response(
+        &mut self,
+        now: SimTime,
+        correlation_id: u64,
+        response: Response,
+        out: &mut Outbox<ConsumerTimer>,
+    ) {
         let Some(inflight) = self.inflight.remove(&correlation_id) else { return };
         if let NodeId::Broker(broker) = inflight.peer {
             self.connections.on_success(broker);
         }
         match (inflight.kind, response) {
-            (InflightKind::Metadata, Response::Metadata { brokers, topics }) => self.metadata.update(now, brokers, topics),
+            (InflightKind::Metadata, Response::Metadata { brokers, topics }) => {
+                self.metadata.update(now, brokers, topics)
+            }
             (InflightKind::ListOffsets { .. }, Response::ListOffsets { partitions }) => {
                 for (tp, error, offset, _) in partitions {
                     if error.is_none() && self.assignment.get(&tp) == Some(&PositionState::Resetting) {

@@ -56,9 +56,7 @@ pub fn build_partition_change(
         ElectionType::Online | ElectionType::Unclean => {
             if current.leader.is_some_and(|l| is_valid_new_leader(l, &isr)) {
                 (current.leader, Election::Clean)
-            } else if let Some(online) =
-                current.replicas.iter().copied().find(|b| is_valid_new_leader(*b, &isr))
-            {
+            } else if let Some(online) = current.replicas.iter().copied().find(|b| is_valid_new_leader(*b, &isr)) {
                 (Some(online), Election::Clean)
             } else if election == ElectionType::Unclean {
                 match current.replicas.iter().copied().find(|b| is_acceptable_leader(*b)) {
@@ -89,10 +87,7 @@ pub fn build_partition_change(
         leader_epoch: current.leader_epoch + i32::from(leader_changed),
         partition_epoch: current.partition_epoch + 1,
     };
-    Some(PartitionChange {
-        registration,
-        election: if leader_changed && leader.is_some() { Some(how) } else { None },
-    })
+    Some(PartitionChange { registration, election: if leader_changed && leader.is_some() { Some(how) } else { None } })
 }
 
 #[cfg(test)]
@@ -116,9 +111,7 @@ mod tests {
     #[test]
     fn fencing_the_leader_elects_the_next_isr_member_in_replica_order() {
         let current = reg(&[1, 2, 3], &[1, 2, 3], Some(1));
-        let change =
-            build_partition_change(&current, b(&[2, 3]), ElectionType::Online, |x| x != BrokerId(1))
-                .unwrap();
+        let change = build_partition_change(&current, b(&[2, 3]), ElectionType::Online, |x| x != BrokerId(1)).unwrap();
         assert_eq!(change.registration.leader, Some(BrokerId(2)));
         assert_eq!(change.registration.isr, b(&[2, 3]));
         assert_eq!((change.registration.leader_epoch, change.registration.partition_epoch), (6, 10));
@@ -128,8 +121,7 @@ mod tests {
     #[test]
     fn isr_shrink_without_leader_change_keeps_the_leader_epoch() {
         let current = reg(&[1, 2, 3], &[1, 2, 3], Some(1));
-        let change =
-            build_partition_change(&current, b(&[1, 3]), ElectionType::Online, |_| true).unwrap();
+        let change = build_partition_change(&current, b(&[1, 3]), ElectionType::Online, |_| true).unwrap();
         assert_eq!(change.registration.leader, Some(BrokerId(1)));
         assert_eq!((change.registration.leader_epoch, change.registration.partition_epoch), (5, 10));
         assert_eq!(change.election, None);
@@ -138,9 +130,7 @@ mod tests {
     #[test]
     fn last_isr_member_stays_when_fenced_and_the_partition_goes_offline() {
         let current = reg(&[1, 2, 3], &[1], Some(1));
-        let change =
-            build_partition_change(&current, vec![], ElectionType::Online, |x| x != BrokerId(1))
-                .unwrap();
+        let change = build_partition_change(&current, vec![], ElectionType::Online, |x| x != BrokerId(1)).unwrap();
         assert_eq!(change.registration.leader, None);
         assert_eq!(change.registration.isr, b(&[1]));
         assert_eq!(change.registration.leader_epoch, 6);
@@ -149,31 +139,21 @@ mod tests {
     #[test]
     fn unclean_election_picks_a_live_replica_and_resets_the_isr() {
         let current = reg(&[1, 2, 3], &[1], None);
-        let change =
-            build_partition_change(&current, b(&[1]), ElectionType::Unclean, |x| x == BrokerId(3))
-                .unwrap();
+        let change = build_partition_change(&current, b(&[1]), ElectionType::Unclean, |x| x == BrokerId(3)).unwrap();
         assert_eq!(change.registration.leader, Some(BrokerId(3)));
         assert_eq!(change.registration.isr, b(&[3]));
         assert_eq!(change.election, Some(Election::Unclean));
         // The same state with unclean election disabled stays offline: no change at all.
-        assert_eq!(
-            build_partition_change(&current, b(&[1]), ElectionType::Online, |x| x == BrokerId(3)),
-            None
-        );
+        assert_eq!(build_partition_change(&current, b(&[1]), ElectionType::Online, |x| x == BrokerId(3)), None);
     }
 
     #[test]
     fn preferred_election_moves_leadership_back_to_the_first_replica() {
         let current = reg(&[1, 2, 3], &[1, 2, 3], Some(2));
-        let change =
-            build_partition_change(&current, b(&[1, 2, 3]), ElectionType::Preferred, |_| true)
-                .unwrap();
+        let change = build_partition_change(&current, b(&[1, 2, 3]), ElectionType::Preferred, |_| true).unwrap();
         assert_eq!(change.registration.leader, Some(BrokerId(1)));
         assert_eq!(change.election, Some(Election::Preferred));
         let not_in_isr = reg(&[1, 2, 3], &[2, 3], Some(2));
-        assert_eq!(
-            build_partition_change(&not_in_isr, b(&[2, 3]), ElectionType::Preferred, |_| true),
-            None
-        );
+        assert_eq!(build_partition_change(&not_in_isr, b(&[2, 3]), ElectionType::Preferred, |_| true), None);
     }
 }

@@ -38,11 +38,7 @@ impl MetadataImage {
             MetadataRecord::RegisterBroker { broker, broker_epoch, incarnation } => {
                 self.brokers.insert(
                     *broker,
-                    BrokerState {
-                        broker_epoch: *broker_epoch,
-                        incarnation: *incarnation,
-                        fenced: true,
-                    },
+                    BrokerState { broker_epoch: *broker_epoch, incarnation: *incarnation, fenced: true },
                 );
             }
             MetadataRecord::FenceBroker { broker, broker_epoch } => {
@@ -60,10 +56,7 @@ impl MetadataImage {
                 }
             }
             MetadataRecord::Topic { name, partitions, config } => {
-                self.topics.insert(
-                    name.clone(),
-                    TopicImage { partitions: *partitions, config: config.clone() },
-                );
+                self.topics.insert(name.clone(), TopicImage { partitions: *partitions, config: config.clone() });
             }
             MetadataRecord::Partition { tp, registration } => {
                 registration.assert_invariants(tp);

@@ -6,3 +6,6 @@ pub mod placement;
 pub mod quorum_controller;
 
 pub use quorum_controller::{ControllerDisk, ControllerTimer, QuorumController, TopicSpec};
+
+#[cfg(test)]
+mod tests;

@@ -119,7 +119,13 @@ impl QuorumController {
 
     /// Appends records to the metadata log, applies them, records history, and answers every
     /// parked metadata fetch (the records are committed at once: one voter).
-    fn append(&mut self, now: SimTime, records: Vec<MetadataRecord>, elections: &[(TopicPartition, Option<Election>)], out: &mut Outbox<ControllerTimer>) {
+    fn append(
+        &mut self,
+        now: SimTime,
+        records: Vec<MetadataRecord>,
+        elections: &[(TopicPartition, Option<Election>)],
+        out: &mut Outbox<ControllerTimer>,
+    ) {
         if records.is_empty() {
             return;
         }
@@ -170,11 +176,7 @@ impl QuorumController {
 
     fn records_from(&self, fetch_offset: Offset) -> Vec<(Offset, MetadataRecord)> {
         let from = fetch_offset.clamp(0, self.disk.log.len() as Offset) as usize;
-        self.disk.log[from..]
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((from + i) as Offset, r.clone()))
-            .collect()
+        self.disk.log[from..].iter().enumerate().map(|(i, r)| ((from + i) as Offset, r.clone())).collect()
     }
 
     /// `generateLeaderAndIsrUpdates`: for each partition, remove `remove` from the ISR, and
@@ -193,10 +195,8 @@ impl QuorumController {
                 .image
                 .topic_config(&tp.topic)
                 .map_or(self.config.unclean_leader_election_enable, |c| c.unclean_leader_election_enable);
-            let target_isr: Vec<BrokerId> =
-                current.isr.iter().copied().filter(|b| Some(*b) != remove).collect();
-            let acceptable =
-                |b: BrokerId| Some(b) != remove && (Some(b) == add || self.image.is_active(b));
+            let target_isr: Vec<BrokerId> = current.isr.iter().copied().filter(|b| Some(*b) != remove).collect();
+            let acceptable = |b: BrokerId| Some(b) != remove && (Some(b) == add || self.image.is_active(b));
             let election = if unclean { ElectionType::Unclean } else { ElectionType::Online };
             if let Some(change) = build_partition_change(current, target_isr, election, acceptable) {
                 elections.push((tp.clone(), change.election));
@@ -207,21 +207,11 @@ impl QuorumController {
     }
 
     fn partitions_with_in_isr(&self, broker: BrokerId) -> Vec<TopicPartition> {
-        self.image
-            .partitions
-            .iter()
-            .filter(|(_, p)| p.isr.contains(&broker))
-            .map(|(tp, _)| tp.clone())
-            .collect()
+        self.image.partitions.iter().filter(|(_, p)| p.isr.contains(&broker)).map(|(tp, _)| tp.clone()).collect()
     }
 
     fn partitions_without_leader(&self) -> Vec<TopicPartition> {
-        self.image
-            .partitions
-            .iter()
-            .filter(|(_, p)| p.leader.is_none())
-            .map(|(tp, _)| tp.clone())
-            .collect()
+        self.image.partitions.iter().filter(|(_, p)| p.leader.is_none()).map(|(tp, _)| tp.clone()).collect()
     }
 
     fn fence(&mut self, now: SimTime, broker: BrokerId, out: &mut Outbox<ControllerTimer>) {
@@ -253,8 +243,7 @@ impl QuorumController {
             });
             let assignment = assign_replicas(&self.brokers, topic.partitions, topic.replication_factor);
             for (partition, replicas) in assignment.into_iter().enumerate() {
-                let mut isr: Vec<BrokerId> =
-                    replicas.iter().copied().filter(|b| active.contains(b)).collect();
+                let mut isr: Vec<BrokerId> = replicas.iter().copied().filter(|b| active.contains(b)).collect();
                 if isr.is_empty() {
                     isr = replicas.clone();
                 }
@@ -263,13 +252,7 @@ impl QuorumController {
                 elections.push((tp.clone(), leader.map(|_| Election::Initial)));
                 records.push(MetadataRecord::Partition {
                     tp,
-                    registration: PartitionRegistration {
-                        replicas,
-                        isr,
-                        leader,
-                        leader_epoch: 0,
-                        partition_epoch: 0,
-                    },
+                    registration: PartitionRegistration { replicas, isr, leader, leader_epoch: 0, partition_epoch: 0 },
                 });
             }
         }
@@ -280,15 +263,33 @@ impl QuorumController {
         out.send(to, Message::Response { correlation_id, response });
     }
 
-    fn on_registration(&mut self, now: SimTime, from: NodeId, correlation_id: u64, broker: BrokerId, incarnation: u64, out: &mut Outbox<ControllerTimer>) {
+    fn on_registration(
+        &mut self,
+        now: SimTime,
+        from: NodeId,
+        correlation_id: u64,
+        broker: BrokerId,
+        incarnation: u64,
+        out: &mut Outbox<ControllerTimer>,
+    ) {
         if !self.brokers.contains(&broker) {
-            Self::respond(out, from, correlation_id, Response::BrokerRegistration { error: ErrorCode::InvalidRequest, broker_epoch: -1 });
+            Self::respond(
+                out,
+                from,
+                correlation_id,
+                Response::BrokerRegistration { error: ErrorCode::InvalidRequest, broker_epoch: -1 },
+            );
             return;
         }
         if let Some(existing) = self.image.brokers.get(&broker) {
             if existing.incarnation == incarnation {
                 let broker_epoch = existing.broker_epoch;
-                Self::respond(out, from, correlation_id, Response::BrokerRegistration { error: ErrorCode::None, broker_epoch });
+                Self::respond(
+                    out,
+                    from,
+                    correlation_id,
+                    Response::BrokerRegistration { error: ErrorCode::None, broker_epoch },
+                );
                 return;
             }
             // A new incarnation: the broker restarted without a clean shutdown. Since metadata
@@ -304,13 +305,30 @@ impl QuorumController {
         Self::respond(out, from, correlation_id, Response::BrokerRegistration { error: ErrorCode::None, broker_epoch });
     }
 
-    fn on_heartbeat(&mut self, now: SimTime, from: NodeId, correlation_id: u64, broker: BrokerId, broker_epoch: i64, metadata_offset: Offset, out: &mut Outbox<ControllerTimer>) {
+    fn on_heartbeat(
+        &mut self,
+        now: SimTime,
+        (from, correlation_id): (NodeId, u64),
+        broker: BrokerId,
+        (broker_epoch, metadata_offset): (i64, Offset),
+        out: &mut Outbox<ControllerTimer>,
+    ) {
         let Some(state) = self.image.brokers.get(&broker).cloned() else {
-            Self::respond(out, from, correlation_id, Response::BrokerHeartbeat { error: ErrorCode::BrokerIdNotRegistered, is_fenced: true });
+            Self::respond(
+                out,
+                from,
+                correlation_id,
+                Response::BrokerHeartbeat { error: ErrorCode::BrokerIdNotRegistered, is_fenced: true },
+            );
             return;
         };
         if state.broker_epoch != broker_epoch {
-            Self::respond(out, from, correlation_id, Response::BrokerHeartbeat { error: ErrorCode::StaleBrokerEpoch, is_fenced: true });
+            Self::respond(
+                out,
+                from,
+                correlation_id,
+                Response::BrokerHeartbeat { error: ErrorCode::StaleBrokerEpoch, is_fenced: true },
+            );
             return;
         }
         self.last_heartbeat_ms.insert(broker, now);
@@ -327,9 +345,21 @@ impl QuorumController {
         Self::respond(out, from, correlation_id, Response::BrokerHeartbeat { error: ErrorCode::None, is_fenced });
     }
 
-    fn on_alter_partition(&mut self, now: SimTime, from: NodeId, correlation_id: u64, broker: BrokerId, broker_epoch: i64, items: Vec<AlterPartitionItem>, out: &mut Outbox<ControllerTimer>) {
+    fn on_alter_partition(
+        &mut self,
+        now: SimTime,
+        (from, correlation_id): (NodeId, u64),
+        (broker, broker_epoch): (BrokerId, i64),
+        items: Vec<AlterPartitionItem>,
+        out: &mut Outbox<ControllerTimer>,
+    ) {
         if self.image.brokers.get(&broker).map(|s| s.broker_epoch) != Some(broker_epoch) {
-            Self::respond(out, from, correlation_id, Response::AlterPartition { error: ErrorCode::StaleBrokerEpoch, results: Vec::new() });
+            Self::respond(
+                out,
+                from,
+                correlation_id,
+                Response::AlterPartition { error: ErrorCode::StaleBrokerEpoch, results: Vec::new() },
+            );
             return;
         }
         let mut results = Vec::new();
@@ -340,8 +370,16 @@ impl QuorumController {
         Self::respond(out, from, correlation_id, Response::AlterPartition { error: ErrorCode::None, results });
     }
 
-    fn alter_one(&mut self, now: SimTime, broker: BrokerId, item: AlterPartitionItem, out: &mut Outbox<ControllerTimer>) -> AlterPartitionResult {
-        let error = |tp: TopicPartition, error: ErrorCode, registration: Option<PartitionRegistration>| AlterPartitionResult { tp, error, registration };
+    fn alter_one(
+        &mut self,
+        now: SimTime,
+        broker: BrokerId,
+        item: AlterPartitionItem,
+        out: &mut Outbox<ControllerTimer>,
+    ) -> AlterPartitionResult {
+        let error = |tp: TopicPartition, error: ErrorCode, registration: Option<PartitionRegistration>| {
+            AlterPartitionResult { tp, error, registration }
+        };
         let Some(current) = self.image.partitions.get(&item.tp).cloned() else {
             return error(item.tp, ErrorCode::UnknownTopicOrPartition, None);
         };
@@ -360,10 +398,17 @@ impl QuorumController {
         if item.new_isr.iter().any(|b| !current.isr.contains(b) && !self.image.is_active(*b)) {
             return error(item.tp, ErrorCode::IneligibleReplica, Some(current));
         }
-        match build_partition_change(&current, item.new_isr, ElectionType::Online, |b| self.image.is_active(b) || b == broker) {
+        match build_partition_change(&current, item.new_isr, ElectionType::Online, |b| {
+            self.image.is_active(b) || b == broker
+        }) {
             Some(change) => {
                 let registration = change.registration.clone();
-                self.append(now, vec![MetadataRecord::Partition { tp: item.tp.clone(), registration: change.registration }], &[(item.tp.clone(), change.election)], out);
+                self.append(
+                    now,
+                    vec![MetadataRecord::Partition { tp: item.tp.clone(), registration: change.registration }],
+                    &[(item.tp.clone(), change.election)],
+                    out,
+                );
                 error(item.tp, ErrorCode::None, Some(registration))
             }
             None => error(item.tp, ErrorCode::None, Some(current)),
@@ -395,7 +440,9 @@ impl QuorumController {
             if current.leader == Some(current.preferred_leader()) {
                 continue;
             }
-            if let Some(change) = build_partition_change(current, current.isr.clone(), ElectionType::Preferred, |b| self.image.is_active(b)) {
+            if let Some(change) = build_partition_change(current, current.isr.clone(), ElectionType::Preferred, |b| {
+                self.image.is_active(b)
+            }) {
                 elections.push((tp.clone(), change.election));
                 records.push(MetadataRecord::Partition { tp: tp.clone(), registration: change.registration });
             }
@@ -429,12 +476,17 @@ impl Actor for QuorumController {
                 self.on_registration(now, from, correlation_id, broker, incarnation, out)
             }
             Request::BrokerHeartbeat { broker, broker_epoch, metadata_offset } => {
-                self.on_heartbeat(now, from, correlation_id, broker, broker_epoch, metadata_offset, out)
+                self.on_heartbeat(now, (from, correlation_id), broker, (broker_epoch, metadata_offset), out)
             }
             Request::MetadataFetch { broker, fetch_offset, max_wait_ms } => {
                 if fetch_offset < self.disk.log.len() as Offset || max_wait_ms == 0 {
                     let records = self.records_from(fetch_offset);
-                    Self::respond(out, from, correlation_id, Response::MetadataFetch { error: ErrorCode::None, records });
+                    Self::respond(
+                        out,
+                        from,
+                        correlation_id,
+                        Response::MetadataFetch { error: ErrorCode::None, records },
+                    );
                 } else {
                     let deadline_ms = now + max_wait_ms;
                     self.parked_fetches.insert(broker, ParkedFetch { from, correlation_id, fetch_offset, deadline_ms });
@@ -442,7 +494,7 @@ impl Actor for QuorumController {
                 }
             }
             Request::AlterPartition { broker, broker_epoch, items } => {
-                self.on_alter_partition(now, from, correlation_id, broker, broker_epoch, items, out)
+                self.on_alter_partition(now, (from, correlation_id), (broker, broker_epoch), items, out)
             }
             _ => {}
         }

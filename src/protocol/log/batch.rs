@@ -38,8 +38,7 @@ pub struct RecordBatch {
 impl RecordBatch {
     /// A plain, non-idempotent data batch (offsets assigned later by the leader).
     pub fn data(records: Vec<Record>) -> RecordBatch {
-        let size_bytes =
-            RECORD_BATCH_OVERHEAD_BYTES + records.iter().map(Record::size_bytes).sum::<u32>();
+        let size_bytes = RECORD_BATCH_OVERHEAD_BYTES + records.iter().map(Record::size_bytes).sum::<u32>();
         let max_timestamp_ms = records.iter().map(|r| r.timestamp_ms).max().unwrap_or(0);
         RecordBatch {
             base_offset: 0,

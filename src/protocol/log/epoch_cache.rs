@@ -68,11 +68,7 @@ impl LeaderEpochCache {
     }
 
     /// OffsetsForLeaderEpoch, KIP-279 semantics (`LeaderEpochFileCache.endOffsetFor`).
-    pub fn end_offset_for(
-        &self,
-        requested_epoch: LeaderEpoch,
-        log_end_offset: Offset,
-    ) -> (LeaderEpoch, Offset) {
+    pub fn end_offset_for(&self, requested_epoch: LeaderEpoch, log_end_offset: Offset) -> (LeaderEpoch, Offset) {
         if requested_epoch == UNDEFINED_EPOCH {
             return (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET);
         }
@@ -90,27 +86,20 @@ impl LeaderEpochCache {
 
     /// OffsetsForLeaderEpoch as KIP-101 first shipped it (Kafka 0.11): the start offset of the
     /// first epoch after the requested one, without saying which epoch that offset belongs to.
-    pub fn end_offset_for_kip101(
-        &self,
-        requested_epoch: LeaderEpoch,
-        log_end_offset: Offset,
-    ) -> (LeaderEpoch, Offset) {
+    pub fn end_offset_for_kip101(&self, requested_epoch: LeaderEpoch, log_end_offset: Offset) -> (LeaderEpoch, Offset) {
         if self.latest_epoch() == Some(requested_epoch) {
             return (requested_epoch, log_end_offset);
         }
         let first = self.entries.first().map(|e| e.epoch);
         match self.entries.iter().find(|e| e.epoch > requested_epoch) {
-            Some(next) if first.is_some_and(|f| requested_epoch >= f) => {
-                (requested_epoch, next.start_offset)
-            }
+            Some(next) if first.is_some_and(|f| requested_epoch >= f) => (requested_epoch, next.start_offset),
             _ => (requested_epoch, UNDEFINED_EPOCH_OFFSET),
         }
     }
 
     fn debug_assert_invariants(&self) {
         debug_assert!(
-            self.entries.windows(2).all(|w| w[0].epoch < w[1].epoch
-                && w[0].start_offset <= w[1].start_offset),
+            self.entries.windows(2).all(|w| w[0].epoch < w[1].epoch && w[0].start_offset <= w[1].start_offset),
             "leader epoch cache must be increasing in epoch and start offset: {:?}",
             self.entries
         );
@@ -168,9 +157,6 @@ mod tests {
         assert_eq!(c.entries(), &[EpochEntry { epoch: 0, start_offset: 0 }]);
         let mut c = cache(&[(0, 0), (1, 4), (2, 8)]);
         c.truncate_from_start(5);
-        assert_eq!(
-            c.entries(),
-            &[EpochEntry { epoch: 1, start_offset: 5 }, EpochEntry { epoch: 2, start_offset: 8 }]
-        );
+        assert_eq!(c.entries(), &[EpochEntry { epoch: 1, start_offset: 5 }, EpochEntry { epoch: 2, start_offset: 8 }]);
     }
 }

@@ -120,11 +120,7 @@ impl PartitionLog {
 
     /// Appends records as the leader of `leader_epoch`: assigns offsets from the log end and
     /// stamps the epoch (`UnifiedLog.appendAsLeader`). Returns the batch as stored.
-    pub fn append_as_leader(
-        &mut self,
-        mut batch: RecordBatch,
-        leader_epoch: LeaderEpoch,
-    ) -> &RecordBatch {
+    pub fn append_as_leader(&mut self, mut batch: RecordBatch, leader_epoch: LeaderEpoch) -> &RecordBatch {
         batch.base_offset = self.log_end_offset;
         batch.partition_leader_epoch = leader_epoch;
         self.epoch_cache.assign(leader_epoch, batch.base_offset);
@@ -159,11 +155,7 @@ impl PartitionLog {
             active.size_bytes > 0 && active.size_bytes + size > self.segment_bytes
         };
         if segment_is_full {
-            self.segments.push(Segment {
-                base_offset: batch.base_offset,
-                size_bytes: 0,
-                largest_timestamp_ms: 0,
-            });
+            self.segments.push(Segment { base_offset: batch.base_offset, size_bytes: 0, largest_timestamp_ms: 0 });
         }
         let active = self.segments.last_mut().expect("a log always has an active segment");
         active.size_bytes += size;
@@ -221,11 +213,7 @@ impl PartitionLog {
         let end = self.log_end_offset;
         self.segments.retain(|s| s.base_offset < end || s.base_offset == 0);
         if self.segments.is_empty() {
-            self.segments.push(Segment {
-                base_offset: end,
-                size_bytes: 0,
-                largest_timestamp_ms: 0,
-            });
+            self.segments.push(Segment { base_offset: end, size_bytes: 0, largest_timestamp_ms: 0 });
         }
         // Recompute the sizes of the surviving segments from the batches they hold.
         for i in 0..self.segments.len() {
@@ -275,11 +263,7 @@ impl PartitionLog {
     /// Bytes available from `fetch_offset` below `max_offset` (for fetch.min.bytes).
     pub fn bytes_available(&self, fetch_offset: Offset, max_offset: Offset) -> u64 {
         let first = self.batches.partition_point(|b| b.next_offset() <= fetch_offset);
-        self.batches
-            .range(first..)
-            .take_while(|b| b.next_offset() <= max_offset)
-            .map(|b| b.size_bytes as u64)
-            .sum()
+        self.batches.range(first..).take_while(|b| b.next_offset() <= max_offset).map(|b| b.size_bytes as u64).sum()
     }
 
     /// The batch containing `offset`, if the log holds it.
@@ -294,8 +278,7 @@ impl PartitionLog {
     /// scheduled flusher). Returns true when a flush happened.
     pub fn maybe_flush(&mut self, now: SimTime, flush_messages: u64, flush_ms: u64) -> bool {
         let due_by_count = self.unflushed_messages >= flush_messages;
-        let due_by_time = self.unflushed_messages > 0
-            && now.saturating_sub(self.last_flush_ms) >= flush_ms;
+        let due_by_time = self.unflushed_messages > 0 && now.saturating_sub(self.last_flush_ms) >= flush_ms;
         if due_by_count || due_by_time {
             self.flush(now);
             true
@@ -333,10 +316,9 @@ impl PartitionLog {
             if next_base > self.high_watermark {
                 break;
             }
-            let expired = retention_ms >= 0
-                && now.saturating_sub(oldest.largest_timestamp_ms) > retention_ms as u64;
-            let too_big = retention_bytes >= 0
-                && self.size_bytes.saturating_sub(oldest.size_bytes) >= retention_bytes as u64;
+            let expired = retention_ms >= 0 && now.saturating_sub(oldest.largest_timestamp_ms) > retention_ms as u64;
+            let too_big =
+                retention_bytes >= 0 && self.size_bytes.saturating_sub(oldest.size_bytes) >= retention_bytes as u64;
             if !(expired || too_big) {
                 break;
             }
@@ -355,8 +337,7 @@ impl PartitionLog {
 
     fn assert_invariants(&self) {
         assert!(
-            self.log_start_offset <= self.high_watermark
-                && self.high_watermark <= self.log_end_offset,
+            self.log_start_offset <= self.high_watermark && self.high_watermark <= self.log_end_offset,
             "log offsets out of order: start {} hw {} leo {}",
             self.log_start_offset,
             self.high_watermark,
@@ -364,8 +345,7 @@ impl PartitionLog {
         );
         assert!(self.recovery_point <= self.log_end_offset);
         debug_assert!(
-            self.batches.iter().zip(self.batches.iter().skip(1)).all(|(a, b)| a.next_offset()
-                == b.base_offset),
+            self.batches.iter().zip(self.batches.iter().skip(1)).all(|(a, b)| a.next_offset() == b.base_offset),
             "batches must be contiguous"
         );
     }

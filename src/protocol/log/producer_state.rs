@@ -46,7 +46,9 @@ impl ProducerStateEntry {
 pub enum SequenceCheck {
     Append,
     /// Already in the log at this offset.
-    Duplicate { first_offset: Offset },
+    Duplicate {
+        first_offset: Offset,
+    },
     Reject(ErrorCode),
 }
 
@@ -104,10 +106,10 @@ impl ProducerState {
             }
             return;
         }
-        let entry = self.producers.entry(batch.producer_id).or_insert(ProducerStateEntry {
-            producer_epoch: batch.producer_epoch,
-            batches: VecDeque::new(),
-        });
+        let entry = self
+            .producers
+            .entry(batch.producer_id)
+            .or_insert(ProducerStateEntry { producer_epoch: batch.producer_epoch, batches: VecDeque::new() });
         if batch.producer_epoch > entry.producer_epoch {
             entry.producer_epoch = batch.producer_epoch;
             entry.batches.clear();
@@ -135,9 +137,22 @@ impl ProducerState {
 mod tests {
     use super::*;
 
-    fn batch(producer_id: ProducerId, epoch: ProducerEpoch, base_sequence: i32, n: u64, base_offset: Offset) -> RecordBatch {
+    fn batch(
+        producer_id: ProducerId,
+        epoch: ProducerEpoch,
+        base_sequence: i32,
+        n: u64,
+        base_offset: Offset,
+    ) -> RecordBatch {
         let mut b = RecordBatch::data(
-            (0..n).map(|i| Record { key: None, value: ValueId { producer: 0, sequence: i }, value_bytes: 1, timestamp_ms: 0 }).collect(),
+            (0..n)
+                .map(|i| Record {
+                    key: None,
+                    value: ValueId { producer: 0, sequence: i },
+                    value_bytes: 1,
+                    timestamp_ms: 0,
+                })
+                .collect(),
         );
         b.producer_id = producer_id;
         b.producer_epoch = epoch;

@@ -65,7 +65,10 @@ impl RecordAccumulator {
         let queue = self.queues.entry(tp.clone()).or_default();
         let size = record.size_bytes() as u64;
         if let Some(last) = queue.back_mut() {
-            if !last.closed && last.attempts == 0 && last.size_bytes + size <= batch_size.max(size + RECORD_BATCH_OVERHEAD_BYTES as u64) {
+            if !last.closed
+                && last.attempts == 0
+                && last.size_bytes + size <= batch_size.max(size + RECORD_BATCH_OVERHEAD_BYTES as u64)
+            {
                 last.size_bytes += size;
                 last.records.push(record);
                 return;
@@ -93,10 +96,7 @@ impl RecordAccumulator {
         batch.closed = true;
         let queue = self.queues.entry(batch.tp.clone()).or_default();
         let position = match batch.base_sequence {
-            Some(seq) => queue
-                .iter()
-                .position(|b| b.base_sequence.is_none_or(|s| s > seq))
-                .unwrap_or(queue.len()),
+            Some(seq) => queue.iter().position(|b| b.base_sequence.is_none_or(|s| s > seq)).unwrap_or(queue.len()),
             None => 0,
         };
         queue.insert(position, batch);
@@ -193,7 +193,8 @@ mod tests {
         let tp = TopicPartition::new("t", 0);
         let mut acc = RecordAccumulator::default();
         acc.append(&tp, record(9), 0, 16384);
-        let mut a = ProducerBatch { base_sequence: Some(0), attempts: 1, retry_at_ms: 100, ..acc.pop_head(&tp).unwrap() };
+        let mut a =
+            ProducerBatch { base_sequence: Some(0), attempts: 1, retry_at_ms: 100, ..acc.pop_head(&tp).unwrap() };
         let b = ProducerBatch { base_sequence: Some(5), ..a.clone() };
         acc.reenqueue(b);
         a.records = vec![record(1)];

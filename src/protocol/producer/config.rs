@@ -6,18 +6,90 @@ use crate::protocol::config::def::{ConfigDef, ConfigError, ConfigKey, ConfigType
 use crate::protocol::message::Acks;
 
 pub const PRODUCER_KEYS: &[ConfigKey] = &[
-    ConfigKey { name: "acks", kind: ConfigType::String, default: Some("all"), validator: Validator::OneOf(&["all", "-1", "0", "1"]), doc: "Acknowledgements the leader waits for: 0, 1 or all." },
-    ConfigKey { name: "enable.idempotence", kind: ConfigType::Boolean, default: Some("true"), validator: Validator::None, doc: "Producer ids and sequence numbers make retries exactly-once per partition." },
-    ConfigKey { name: "retries", kind: ConfigType::Int, default: Some("2147483647"), validator: Validator::Between(0, 2147483647), doc: "Retries of a failed batch (bounded by delivery.timeout.ms)." },
-    ConfigKey { name: "retry.backoff.ms", kind: ConfigType::Long, default: Some("100"), validator: Validator::AtLeast(0), doc: "Initial wait before a retry." },
-    ConfigKey { name: "retry.backoff.max.ms", kind: ConfigType::Long, default: Some("1000"), validator: Validator::AtLeast(0), doc: "Cap of the exponential retry backoff." },
-    ConfigKey { name: "request.timeout.ms", kind: ConfigType::Int, default: Some("30000"), validator: Validator::AtLeast(0), doc: "How long a request may go unanswered." },
-    ConfigKey { name: "delivery.timeout.ms", kind: ConfigType::Int, default: Some("120000"), validator: Validator::AtLeast(0), doc: "Upper bound from send() to success or failure." },
-    ConfigKey { name: "linger.ms", kind: ConfigType::Long, default: Some("5"), validator: Validator::AtLeast(0), doc: "How long a batch waits for more records (5 since Kafka 4.0, KIP-1030)." },
-    ConfigKey { name: "batch.size", kind: ConfigType::Int, default: Some("16384"), validator: Validator::AtLeast(0), doc: "Bytes per partition batch." },
-    ConfigKey { name: "max.request.size", kind: ConfigType::Int, default: Some("1048576"), validator: Validator::AtLeast(0), doc: "Largest request (and record) in bytes." },
-    ConfigKey { name: "max.in.flight.requests.per.connection", kind: ConfigType::Int, default: Some("5"), validator: Validator::AtLeast(1), doc: "Unanswered requests per broker connection." },
-    ConfigKey { name: "metadata.max.age.ms", kind: ConfigType::Long, default: Some("300000"), validator: Validator::AtLeast(0), doc: "Metadata is refreshed at least this often." },
+    ConfigKey {
+        name: "acks",
+        kind: ConfigType::String,
+        default: Some("all"),
+        validator: Validator::OneOf(&["all", "-1", "0", "1"]),
+        doc: "Acknowledgements the leader waits for: 0, 1 or all.",
+    },
+    ConfigKey {
+        name: "enable.idempotence",
+        kind: ConfigType::Boolean,
+        default: Some("true"),
+        validator: Validator::None,
+        doc: "Producer ids and sequence numbers make retries exactly-once per partition.",
+    },
+    ConfigKey {
+        name: "retries",
+        kind: ConfigType::Int,
+        default: Some("2147483647"),
+        validator: Validator::Between(0, 2147483647),
+        doc: "Retries of a failed batch (bounded by delivery.timeout.ms).",
+    },
+    ConfigKey {
+        name: "retry.backoff.ms",
+        kind: ConfigType::Long,
+        default: Some("100"),
+        validator: Validator::AtLeast(0),
+        doc: "Initial wait before a retry.",
+    },
+    ConfigKey {
+        name: "retry.backoff.max.ms",
+        kind: ConfigType::Long,
+        default: Some("1000"),
+        validator: Validator::AtLeast(0),
+        doc: "Cap of the exponential retry backoff.",
+    },
+    ConfigKey {
+        name: "request.timeout.ms",
+        kind: ConfigType::Int,
+        default: Some("30000"),
+        validator: Validator::AtLeast(0),
+        doc: "How long a request may go unanswered.",
+    },
+    ConfigKey {
+        name: "delivery.timeout.ms",
+        kind: ConfigType::Int,
+        default: Some("120000"),
+        validator: Validator::AtLeast(0),
+        doc: "Upper bound from send() to success or failure.",
+    },
+    ConfigKey {
+        name: "linger.ms",
+        kind: ConfigType::Long,
+        default: Some("5"),
+        validator: Validator::AtLeast(0),
+        doc: "How long a batch waits for more records (5 since Kafka 4.0, KIP-1030).",
+    },
+    ConfigKey {
+        name: "batch.size",
+        kind: ConfigType::Int,
+        default: Some("16384"),
+        validator: Validator::AtLeast(0),
+        doc: "Bytes per partition batch.",
+    },
+    ConfigKey {
+        name: "max.request.size",
+        kind: ConfigType::Int,
+        default: Some("1048576"),
+        validator: Validator::AtLeast(0),
+        doc: "Largest request (and record) in bytes.",
+    },
+    ConfigKey {
+        name: "max.in.flight.requests.per.connection",
+        kind: ConfigType::Int,
+        default: Some("5"),
+        validator: Validator::AtLeast(1),
+        doc: "Unanswered requests per broker connection.",
+    },
+    ConfigKey {
+        name: "metadata.max.age.ms",
+        kind: ConfigType::Long,
+        default: Some("300000"),
+        validator: Validator::AtLeast(0),
+        doc: "Metadata is refreshed at least this often.",
+    },
 ];
 
 pub const PRODUCER_CONFIG: ConfigDef = ConfigDef { what: "producer", keys: PRODUCER_KEYS };
@@ -78,7 +150,8 @@ impl ProducerConfig {
             if c.is_explicit("delivery.timeout.ms") {
                 return Err(ConfigError {
                     key: "delivery.timeout.ms".into(),
-                    message: "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms".into(),
+                    message: "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms"
+                        .into(),
                 });
             }
             delivery_timeout_ms = linger_ms + request_timeout_ms;
@@ -139,8 +212,12 @@ mod tests {
     fn implicit_idempotence_yields_to_acks_1_but_explicit_conflicts_fail() {
         let c = config(&[("acks", RawValue::String("1".into()))]).unwrap();
         assert!(!c.enable_idempotence, "idempotence silently off when only defaulted");
-        let err = config(&[("acks", RawValue::Integer(1)), ("enable.idempotence", RawValue::Boolean(true))]).unwrap_err();
-        assert_eq!(err.message, "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.");
+        let err =
+            config(&[("acks", RawValue::Integer(1)), ("enable.idempotence", RawValue::Boolean(true))]).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence."
+        );
         let err = config(&[("max.in.flight.requests.per.connection", RawValue::Integer(6))]).unwrap_err();
         assert!(err.message.ends_with("Current value is 6."));
         let err = config(&[("acks", RawValue::String("2".into()))]).unwrap_err();

@@ -28,7 +28,13 @@ struct PartitionSequences {
 
 impl PartitionSequences {
     fn new(epoch: ProducerEpoch) -> PartitionSequences {
-        PartitionSequences { epoch, next_sequence: 0, last_acked_sequence: -1, incomplete: BTreeSet::new(), in_flight: 0 }
+        PartitionSequences {
+            epoch,
+            next_sequence: 0,
+            last_acked_sequence: -1,
+            incomplete: BTreeSet::new(),
+            in_flight: 0,
+        }
     }
 }
 

@@ -73,7 +73,13 @@ pub struct KafkaProducer {
 }
 
 impl KafkaProducer {
-    pub fn new(index: u32, config: ProducerConfig, bootstrap: Vec<BrokerId>, topics: Vec<TopicName>, rng: ChaCha8Rng) -> KafkaProducer {
+    pub fn new(
+        index: u32,
+        config: ProducerConfig,
+        bootstrap: Vec<BrokerId>,
+        topics: Vec<TopicName>,
+        rng: ChaCha8Rng,
+    ) -> KafkaProducer {
         KafkaProducer {
             index,
             config,
@@ -98,7 +104,9 @@ impl KafkaProducer {
 
     /// Nothing buffered and nothing in flight.
     pub fn is_idle(&self) -> bool {
-        self.accumulator.is_empty() && self.waiting_for_metadata.is_empty() && !self.inflight.values().any(|i| matches!(i.kind, InflightKind::Produce { .. }))
+        self.accumulator.is_empty()
+            && self.waiting_for_metadata.is_empty()
+            && !self.inflight.values().any(|i| matches!(i.kind, InflightKind::Produce { .. }))
     }
 
     /// `KafkaProducer.send`: the application hands over one record.
@@ -141,7 +149,14 @@ impl KafkaProducer {
         self.next_correlation_id
     }
 
-    fn send_request(&mut self, now: SimTime, broker: BrokerId, request: Request, kind: InflightKind, out: &mut Outbox<ProducerTimer>) -> u64 {
+    fn send_request(
+        &mut self,
+        now: SimTime,
+        broker: BrokerId,
+        request: Request,
+        kind: InflightKind,
+        out: &mut Outbox<ProducerTimer>,
+    ) -> u64 {
         let correlation_id = self.next_correlation();
         let peer = NodeId::Broker(broker);
         out.send(peer, Message::Request { correlation_id, request });
@@ -162,10 +177,17 @@ impl KafkaProducer {
             }
         }
         let connections = &self.connections;
-        if self.config.enable_idempotence && self.idempotence.producer_id().is_none() && !self.init_producer_id_inflight {
+        if self.config.enable_idempotence && self.idempotence.producer_id().is_none() && !self.init_producer_id_inflight
+        {
             if let Some(broker) = self.metadata.next_broker(|b| connections.is_ready(b, now)) {
                 self.init_producer_id_inflight = true;
-                self.send_request(now, broker, Request::InitProducerId { transactional_id: None }, InflightKind::InitProducerId, out);
+                self.send_request(
+                    now,
+                    broker,
+                    Request::InitProducerId { transactional_id: None },
+                    InflightKind::InitProducerId,
+                    out,
+                );
             }
         }
         if self.config.enable_idempotence {
@@ -189,7 +211,8 @@ impl KafkaProducer {
                 continue;
             };
             let inflight = self.inflight_per_broker.get(&leader).copied().unwrap_or(0);
-            if inflight >= self.config.max_in_flight_requests_per_connection || !self.connections.is_ready(leader, now) {
+            if inflight >= self.config.max_in_flight_requests_per_connection || !self.connections.is_ready(leader, now)
+            {
                 continue;
             }
             if !self.accumulator.head_is_ready(&tp, now, self.config.linger_ms, self.config.batch_size) {
@@ -239,7 +262,13 @@ impl KafkaProducer {
         }
     }
 
-    fn send_produce(&mut self, now: SimTime, broker: BrokerId, batches: Vec<ProducerBatch>, out: &mut Outbox<ProducerTimer>) {
+    fn send_produce(
+        &mut self,
+        now: SimTime,
+        broker: BrokerId,
+        batches: Vec<ProducerBatch>,
+        out: &mut Outbox<ProducerTimer>,
+    ) {
         let partitions = batches
             .iter()
             .map(|b| {
@@ -347,7 +376,13 @@ impl KafkaProducer {
         }
     }
 
-    pub fn on_response(&mut self, now: SimTime, correlation_id: u64, response: Response, out: &mut Outbox<ProducerTimer>) {
+    pub fn on_response(
+        &mut self,
+        now: SimTime,
+        correlation_id: u64,
+        response: Response,
+        out: &mut Outbox<ProducerTimer>,
+    ) {
         let Some(inflight) = self.inflight.remove(&correlation_id) else { return };
         if let NodeId::Broker(broker) = inflight.peer {
             self.connections.on_success(broker);
@@ -383,7 +418,13 @@ impl KafkaProducer {
         }
     }
 
-    fn complete_produce(&mut self, now: SimTime, batches: Vec<ProducerBatch>, partitions: Vec<ProducePartitionResponse>, out: &mut Outbox<ProducerTimer>) {
+    fn complete_produce(
+        &mut self,
+        now: SimTime,
+        batches: Vec<ProducerBatch>,
+        partitions: Vec<ProducePartitionResponse>,
+        out: &mut Outbox<ProducerTimer>,
+    ) {
         for batch in batches {
             self.idempotence.returned(&batch);
             let Some(response) = partitions.iter().find(|p| p.tp == batch.tp) else {
@@ -444,11 +485,22 @@ impl KafkaProducer {
     fn fail_batch(&mut self, batch: ProducerBatch, error: ErrorCode, out: &mut Outbox<ProducerTimer>) {
         self.idempotence.failed(&batch);
         for record in &batch.records {
-            out.record(Event::SendFailed { tp: batch.tp.clone(), value: record.value, error, definite: !batch.maybe_written });
+            out.record(Event::SendFailed {
+                tp: batch.tp.clone(),
+                value: record.value,
+                error,
+                definite: !batch.maybe_written,
+            });
         }
     }
 
-    fn retry_or_fail(&mut self, now: SimTime, mut batch: ProducerBatch, error: ErrorCode, out: &mut Outbox<ProducerTimer>) {
+    fn retry_or_fail(
+        &mut self,
+        now: SimTime,
+        mut batch: ProducerBatch,
+        error: ErrorCode,
+        out: &mut Outbox<ProducerTimer>,
+    ) {
         let within_retries = batch.attempts <= self.config.retries;
         let within_delivery_timeout = now < batch.created_ms + self.config.delivery_timeout_ms;
         if !(within_retries && within_delivery_timeout) {

@@ -56,7 +56,13 @@ pub struct LeaderState {
 impl LeaderState {
     /// `Partition.makeLeader`: followers start with unknown log end offsets; ISR members count
     /// as caught up now, so they are not expelled before they had a chance to fetch.
-    pub fn new(me: BrokerId, replicas: &[BrokerId], isr: Vec<BrokerId>, leader_epoch_start_offset: Offset, now: SimTime) -> LeaderState {
+    pub fn new(
+        me: BrokerId,
+        replicas: &[BrokerId],
+        isr: Vec<BrokerId>,
+        leader_epoch_start_offset: Offset,
+        now: SimTime,
+    ) -> LeaderState {
         let followers = replicas
             .iter()
             .filter(|b| **b != me)
@@ -100,7 +106,13 @@ impl LeaderState {
     }
 
     /// Records a follower's fetch at `fetch_offset` (`updateFollowerFetchState`).
-    pub fn update_follower_fetch_state(&mut self, follower: BrokerId, fetch_offset: Offset, now: SimTime, leader_log_end_offset: Offset) {
+    pub fn update_follower_fetch_state(
+        &mut self,
+        follower: BrokerId,
+        fetch_offset: Offset,
+        now: SimTime,
+        leader_log_end_offset: Offset,
+    ) {
         let Some(state) = self.followers.get_mut(&follower) else { return };
         if fetch_offset >= leader_log_end_offset {
             state.last_caught_up_time_ms = now;
@@ -139,7 +151,12 @@ impl LeaderState {
     }
 
     /// ISR members (other than the leader) that have not caught up for too long.
-    pub fn out_of_sync_replicas(&self, leader_log_end_offset: Offset, now: SimTime, replica_lag_time_max_ms: u64) -> Vec<BrokerId> {
+    pub fn out_of_sync_replicas(
+        &self,
+        leader_log_end_offset: Offset,
+        now: SimTime,
+        replica_lag_time_max_ms: u64,
+    ) -> Vec<BrokerId> {
         self.isr
             .iter()
             .filter(|b| **b != self.me)
@@ -153,13 +170,19 @@ impl LeaderState {
     }
 
     /// Whether `follower` should join the ISR now (`needsExpandIsr`).
-    pub fn needs_expand_isr(&self, follower: BrokerId, high_watermark: Offset, is_eligible: impl Fn(BrokerId) -> bool) -> bool {
+    pub fn needs_expand_isr(
+        &self,
+        follower: BrokerId,
+        high_watermark: Offset,
+        is_eligible: impl Fn(BrokerId) -> bool,
+    ) -> bool {
         if self.pending.is_some() || self.isr.contains(&follower) || !is_eligible(follower) {
             return false;
         }
-        self.followers.get(&follower).and_then(|s| s.log_end_offset).is_some_and(|leo| {
-            leo >= high_watermark && leo >= self.leader_epoch_start_offset
-        })
+        self.followers
+            .get(&follower)
+            .and_then(|s| s.log_end_offset)
+            .is_some_and(|leo| leo >= high_watermark && leo >= self.leader_epoch_start_offset)
     }
 }
 

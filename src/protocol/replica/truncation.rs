@@ -25,7 +25,11 @@ pub struct TruncationDecision {
 }
 
 /// KIP-279 truncation from the leader's answer `(leader_epoch, leader_end_offset)`.
-pub fn truncation_after_epoch_answer(log: &PartitionLog, leader_epoch: LeaderEpoch, leader_end_offset: Offset) -> TruncationDecision {
+pub fn truncation_after_epoch_answer(
+    log: &PartitionLog,
+    leader_epoch: LeaderEpoch,
+    leader_end_offset: Offset,
+) -> TruncationDecision {
     let replica_end_offset = log.log_end_offset();
     if leader_end_offset == UNDEFINED_EPOCH_OFFSET {
         // The leader knows no epoch at or below ours: fall back to the high watermark.

@@ -26,12 +26,22 @@ pub struct ConsumerApp {
 }
 
 impl ConsumerApp {
-    pub fn new(topics: Vec<TopicName>, config: ConsumerConfig, bootstrap: Vec<BrokerId>, processing_ms_per_record: u64, seed: u64) -> ConsumerApp {
+    pub fn new(
+        topics: Vec<TopicName>,
+        config: ConsumerConfig,
+        bootstrap: Vec<BrokerId>,
+        processing_ms_per_record: u64,
+        seed: u64,
+    ) -> ConsumerApp {
         let consumer = KafkaConsumer::new(config, bootstrap, topics.clone(), ChaCha8Rng::seed_from_u64(seed));
         ConsumerApp { topics, consumer, assigned: false, processing_ms_per_record, busy_until_ms: 0 }
     }
 
-    fn with_consumer(&mut self, out: &mut Outbox<ConsumerAppTimer>, f: impl FnOnce(&mut KafkaConsumer, &mut Outbox<ConsumerTimer>)) {
+    fn with_consumer(
+        &mut self,
+        out: &mut Outbox<ConsumerAppTimer>,
+        f: impl FnOnce(&mut KafkaConsumer, &mut Outbox<ConsumerTimer>),
+    ) {
         let mut inner = Outbox::default();
         f(&mut self.consumer, &mut inner);
         out.absorb(inner, ConsumerAppTimer::Consumer);

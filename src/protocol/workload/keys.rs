@@ -9,7 +9,9 @@ use std::sync::Arc;
 pub enum KeyDistribution {
     Uniform,
     /// P(key k) ∝ 1 / k^exponent, k = 1..=keys.
-    Zipf { exponent: f64 },
+    Zipf {
+        exponent: f64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -34,10 +36,13 @@ impl KeyChooser {
                 let weights: Vec<f64> = (1..=names.len()).map(|k| 1.0 / (k as f64).powf(*exponent)).collect();
                 let total: f64 = weights.iter().sum();
                 let mut acc = 0.0;
-                weights.iter().map(|w| {
-                    acc += w / total;
-                    acc
-                }).collect()
+                weights
+                    .iter()
+                    .map(|w| {
+                        acc += w / total;
+                        acc
+                    })
+                    .collect()
             }
         };
         KeyChooser { names, cumulative }

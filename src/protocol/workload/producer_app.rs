@@ -40,7 +40,13 @@ pub struct ProducerApp {
 }
 
 impl ProducerApp {
-    pub fn new(index: u32, workload: ProducerWorkload, config: ProducerConfig, bootstrap: Vec<BrokerId>, seed: u64) -> ProducerApp {
+    pub fn new(
+        index: u32,
+        workload: ProducerWorkload,
+        config: ProducerConfig,
+        bootstrap: Vec<BrokerId>,
+        seed: u64,
+    ) -> ProducerApp {
         let keys = KeyChooser::new(workload.keys, &workload.key_distribution, &workload.key_names);
         let producer = KafkaProducer::new(
             index,
@@ -49,7 +55,16 @@ impl ProducerApp {
             vec![workload.topic.clone()],
             ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0001),
         );
-        ProducerApp { workload, keys, producer, start_ms: None, sent: 0, next_sequence: 0, stopped: false, rng: ChaCha8Rng::seed_from_u64(seed) }
+        ProducerApp {
+            workload,
+            keys,
+            producer,
+            start_ms: None,
+            sent: 0,
+            next_sequence: 0,
+            stopped: false,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        }
     }
 
     pub fn producer(&self) -> &KafkaProducer {
@@ -73,7 +88,11 @@ impl ProducerApp {
         ((1000.0 / self.workload.messages_per_sec).floor() as SimTime).max(1)
     }
 
-    fn with_producer(&mut self, out: &mut Outbox<ProducerAppTimer>, f: impl FnOnce(&mut KafkaProducer, &mut Outbox<ProducerTimer>)) {
+    fn with_producer(
+        &mut self,
+        out: &mut Outbox<ProducerAppTimer>,
+        f: impl FnOnce(&mut KafkaProducer, &mut Outbox<ProducerTimer>),
+    ) {
         let mut inner = Outbox::default();
         f(&mut self.producer, &mut inner);
         out.absorb(inner, ProducerAppTimer::Producer);

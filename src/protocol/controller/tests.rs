@@ -1,0 +1,189 @@
+//! The controller stepped one request at a time, asserting exactly what it answers.
+
+use super::*;
+use crate::history::{Election, Event};
+use crate::protocol::actor::{Actor, Outbox};
+use crate::protocol::config::broker::{BrokerConfig, TopicConfig};
+use crate::protocol::errors::ErrorCode;
+use crate::protocol::message::*;
+use crate::protocol::types::*;
+
+type Out = Outbox<ControllerTimer>;
+
+fn controller() -> QuorumController {
+    let config = BrokerConfig::defaults();
+    let topic =
+        TopicSpec { name: "t".into(), partitions: 1, replication_factor: 3, config: TopicConfig::defaults(&config) };
+    let brokers = vec![BrokerId(1), BrokerId(2), BrokerId(3)];
+    QuorumController::new(config, brokers, vec![topic], ControllerDisk::default())
+}
+
+fn request(c: &mut QuorumController, now: SimTime, from: u32, request: Request) -> Out {
+    let mut out = Out::default();
+    c.on_message(now, NodeId::broker(from), Message::Request { correlation_id: 7, request }, &mut out);
+    out
+}
+
+fn only_response(out: &Out) -> &Response {
+    assert_eq!(out.sends.len(), 1, "exactly one message: {:?}", out.sends);
+    match &out.sends[0].1 {
+        Message::Response { correlation_id: 7, response } => response,
+        other => panic!("expected a response, got {other:?}"),
+    }
+}
+
+/// Registers and unfences brokers 1..=3, which creates the topic. Returns the time reached.
+fn bring_up(c: &mut QuorumController) -> SimTime {
+    let mut out = Out::default();
+    c.on_start(0, &mut out);
+    let mut epochs = Vec::new();
+    for b in 1..=3 {
+        let out = request(c, 1, b, Request::BrokerRegistration { broker: BrokerId(b), incarnation: 0 });
+        match only_response(&out) {
+            Response::BrokerRegistration { error: ErrorCode::None, broker_epoch } => epochs.push(*broker_epoch),
+            other => panic!("{other:?}"),
+        }
+    }
+    for (i, b) in (1..=3).enumerate() {
+        let offset = c.image().next_offset;
+        request(
+            c,
+            2,
+            b,
+            Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch: epochs[i], metadata_offset: offset },
+        );
+    }
+    2
+}
+
+#[test]
+fn registration_gives_the_log_offset_as_broker_epoch_and_is_idempotent() {
+    let mut c = controller();
+    let out = request(&mut c, 0, 2, Request::BrokerRegistration { broker: BrokerId(2), incarnation: 9 });
+    assert!(matches!(only_response(&out), Response::BrokerRegistration { error: ErrorCode::None, broker_epoch: 0 }));
+    let again = request(&mut c, 1, 2, Request::BrokerRegistration { broker: BrokerId(2), incarnation: 9 });
+    assert!(matches!(only_response(&again), Response::BrokerRegistration { error: ErrorCode::None, broker_epoch: 0 }));
+    assert!(c.image().brokers[&BrokerId(2)].fenced, "a new registration starts fenced");
+    let unknown = request(&mut c, 1, 9, Request::BrokerRegistration { broker: BrokerId(9), incarnation: 0 });
+    assert!(matches!(only_response(&unknown), Response::BrokerRegistration { error: ErrorCode::InvalidRequest, .. }));
+}
+
+#[test]
+fn a_caught_up_heartbeat_unfences_and_the_last_one_creates_the_topic() {
+    let mut c = controller();
+    let out = request(&mut c, 0, 1, Request::BrokerRegistration { broker: BrokerId(1), incarnation: 0 });
+    assert!(matches!(only_response(&out), Response::BrokerRegistration { broker_epoch: 0, .. }));
+    // Not yet caught up with its own registration (offset 0): stays fenced.
+    let out =
+        request(&mut c, 1, 1, Request::BrokerHeartbeat { broker: BrokerId(1), broker_epoch: 0, metadata_offset: 0 });
+    assert!(matches!(only_response(&out), Response::BrokerHeartbeat { error: ErrorCode::None, is_fenced: true }));
+    let out =
+        request(&mut c, 2, 1, Request::BrokerHeartbeat { broker: BrokerId(1), broker_epoch: 0, metadata_offset: 1 });
+    assert_eq!(out.events, vec![Event::BrokerFenced { broker: BrokerId(1), fenced: false }]);
+    assert!(matches!(only_response(&out), Response::BrokerHeartbeat { error: ErrorCode::None, is_fenced: false }));
+    assert!(c.image().partitions.is_empty(), "the topic waits for every broker");
+
+    let mut c = controller();
+    bring_up(&mut c);
+    let p = &c.image().partitions[&TopicPartition::new("t", 0)];
+    assert_eq!((p.leader, p.leader_epoch, p.partition_epoch), (Some(BrokerId(1)), 0, 0));
+    assert_eq!(p.isr, vec![BrokerId(1), BrokerId(2), BrokerId(3)]);
+}
+
+#[test]
+fn alter_partition_rejects_stale_epochs_and_fenced_replicas() {
+    let mut c = controller();
+    bring_up(&mut c);
+    let tp = TopicPartition::new("t", 0);
+    let epoch_of = |c: &QuorumController, b: u32| c.image().brokers[&BrokerId(b)].broker_epoch;
+    let alter = |c: &mut QuorumController, leader_epoch, partition_epoch, isr: &[u32]| {
+        let broker_epoch = epoch_of(c, 1);
+        let item = AlterPartitionItem {
+            tp: tp.clone(),
+            leader_epoch,
+            partition_epoch,
+            new_isr: isr.iter().map(|b| BrokerId(*b)).collect(),
+        };
+        let out = request(c, 10, 1, Request::AlterPartition { broker: BrokerId(1), broker_epoch, items: vec![item] });
+        match only_response(&out) {
+            Response::AlterPartition { error: ErrorCode::None, results } => (results[0].error, out.events.clone()),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(alter(&mut c, 1, 0, &[1, 2]).0, ErrorCode::FencedLeaderEpoch);
+    assert_eq!(alter(&mut c, 0, 5, &[1, 2]).0, ErrorCode::InvalidUpdateVersion);
+    assert_eq!(alter(&mut c, 0, 0, &[2, 3]).0, ErrorCode::InvalidRequest, "the leader must stay in the ISR");
+    let (error, events) = alter(&mut c, 0, 0, &[1, 2]);
+    assert_eq!(error, ErrorCode::None);
+    assert_eq!(
+        events,
+        vec![Event::PartitionChanged {
+            tp: tp.clone(),
+            replicas: vec![BrokerId(1), BrokerId(2), BrokerId(3)],
+            leader: Some(BrokerId(1)),
+            leader_epoch: 0,
+            partition_epoch: 1,
+            isr: vec![BrokerId(1), BrokerId(2)],
+            election: None,
+        }]
+    );
+    // Broker 3 goes silent and is fenced when its session expires; while fenced it may not be
+    // added back to the ISR.
+    for b in [1, 2] {
+        let broker_epoch = epoch_of(&c, b);
+        let offset = c.image().next_offset;
+        request(
+            &mut c,
+            8_000,
+            b,
+            Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch, metadata_offset: offset },
+        );
+    }
+    let mut out = Out::default();
+    c.on_timer(9_200, ControllerTimer::SessionCheck, &mut out);
+    assert_eq!(out.events, vec![Event::BrokerFenced { broker: BrokerId(3), fenced: true }]);
+    assert_eq!(alter(&mut c, 0, 1, &[1, 2, 3]).0, ErrorCode::IneligibleReplica);
+}
+
+#[test]
+fn session_expiry_fences_and_elects_the_next_isr_replica() {
+    let mut c = controller();
+    bring_up(&mut c);
+    let tp = TopicPartition::new("t", 0);
+    // Brokers 2 and 3 keep heartbeating; broker 1 (the leader) goes silent.
+    for b in [2, 3] {
+        let broker_epoch = c.image().brokers[&BrokerId(b)].broker_epoch;
+        let offset = c.image().next_offset;
+        request(
+            &mut c,
+            8_000,
+            b,
+            Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch, metadata_offset: offset },
+        );
+    }
+    let mut out = Out::default();
+    c.on_timer(9_003, ControllerTimer::SessionCheck, &mut out);
+    let p = &c.image().partitions[&tp];
+    assert_eq!((p.leader, p.leader_epoch), (Some(BrokerId(2)), 1));
+    assert_eq!(p.isr, vec![BrokerId(2), BrokerId(3)]);
+    assert!(out.events.contains(&Event::BrokerFenced { broker: BrokerId(1), fenced: true }));
+    assert!(out.events.iter().any(|e| matches!(e, Event::PartitionChanged { election: Some(Election::Clean), .. })));
+}
+
+#[test]
+fn metadata_fetches_wait_for_new_records_and_are_answered_when_they_come() {
+    let mut c = controller();
+    let out = request(&mut c, 0, 1, Request::MetadataFetch { broker: BrokerId(1), fetch_offset: 0, max_wait_ms: 500 });
+    assert!(out.sends.is_empty(), "nothing to return yet: the fetch is parked");
+    assert_eq!(out.timers.len(), 1);
+    let out = request(&mut c, 1, 2, Request::BrokerRegistration { broker: BrokerId(2), incarnation: 0 });
+    assert_eq!(out.sends.len(), 2, "the parked fetch and the registration are answered");
+    let to_broker_1 = out.sends.iter().find(|(to, _)| *to == NodeId::broker(1)).expect("answer to broker 1");
+    match &to_broker_1.1 {
+        Message::Response { response: Response::MetadataFetch { records, .. }, .. } => {
+            assert_eq!(records.len(), 1);
+            assert!(matches!(records[0], (0, MetadataRecord::RegisterBroker { broker: BrokerId(2), .. })));
+        }
+        other => panic!("{other:?}"),
+    }
+}
