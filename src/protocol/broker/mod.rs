@@ -21,7 +21,6 @@ pub use disk::BrokerDisk;
 use crate::protocol::actor::{Actor, Outbox};
 use crate::protocol::config::broker::BrokerConfig;
 use crate::protocol::controller::image::MetadataImage;
-use crate::protocol::log::PartitionLog;
 use crate::protocol::message::*;
 use crate::protocol::replica::leader::LeaderState;
 use crate::protocol::types::*;

@@ -4,7 +4,7 @@ use super::*;
 use crate::history::{Event, TruncationCause};
 use crate::protocol::config::broker::{BrokerConfig, TopicConfig};
 use crate::protocol::errors::ErrorCode;
-use crate::protocol::log::RecordBatch;
+use crate::protocol::log::{PartitionLog, RecordBatch};
 
 type Out = Outbox<BrokerTimer>;
 const PRODUCER: NodeId = NodeId::Client(0);
