@@ -1,7 +1,8 @@
 //! `lost-write` and `unseen` (Jepsen's Kafka workload).
 //!
-//! - lost-write: a send was acknowledged at offset o, consumers read that partition past o, yet
-//!   no poll ever returned the value. The data is gone: typically truncated away after an
+//! - lost-write: a send was acknowledged at offset o, consumers read that partition on both sides
+//!   of o (an offset below it and one above: o was within their reach), yet no poll ever
+//!   returned the value. The data is gone: typically truncated away after an
 //!   unclean election or a follower truncating to a stale high watermark.
 //! - unseen: a send was acknowledged but no poll returned its value by the end of the run
 //!   (after healing and settling, consumers should have read everything). Every lost write is
@@ -51,7 +52,8 @@ pub fn lost_write(history: &History, obs: &Observations) -> CheckOutcome {
         }
         let Some(part) = obs.partition(tp) else { continue };
         let read_past = part.max_polled_offset.is_some_and(|m| m > offset);
-        if !read_past || part.polled.contains(value) {
+        let read_before = part.min_polled_offset.is_some_and(|m| m < offset);
+        if !(read_past && read_before) || part.polled.contains(value) {
             continue;
         }
         let now_there: Vec<ValueId> =

@@ -5,6 +5,7 @@
 
 mod converged;
 pub mod finding;
+mod groups;
 mod leadership;
 mod lost_write;
 pub mod names;
@@ -45,7 +46,7 @@ pub fn run_all(history: &History) -> Vec<CheckOutcome> {
         leadership::monotonic_high_watermark(history),
         logs.log_matching,
         logs.committed_data_loss,
-        CheckOutcome::not_applicable("group-exclusive-assignment", "no consumer group used subscribe"),
+        groups::group_exclusive_assignment(history),
         converged::converged(history, &obs),
     ];
     let order: Vec<&str> = names::all_checks().collect();

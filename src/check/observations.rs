@@ -14,6 +14,7 @@ pub struct PartitionObservations {
     pub by_value: BTreeMap<ValueId, BTreeSet<Offset>>,
     /// Values some poll returned.
     pub polled: BTreeSet<ValueId>,
+    pub min_polled_offset: Option<Offset>,
     pub max_polled_offset: Option<Offset>,
 }
 
@@ -54,6 +55,7 @@ impl Observations {
                             let part = obs.partitions.entry(p.tp.clone()).or_default();
                             part.polled.insert(*value);
                             part.max_polled_offset = Some(part.max_polled_offset.map_or(*offset, |m| m.max(*offset)));
+                            part.min_polled_offset = Some(part.min_polled_offset.map_or(*offset, |m| m.min(*offset)));
                         }
                     }
                 }

@@ -1,7 +1,8 @@
 //! `duplicate` and `inconsistent-offsets` (Jepsen's Kafka workload).
 //!
 //! - duplicate: one value sits at more than one offset of its partition — the producer wrote it
-//!   twice (a retry of a request that had in fact been appended, without idempotence).
+//!   twice (a retry of a request that had in fact been appended, without idempotence) — or one
+//!   group processed the same offset twice (see `groups::duplicate_consumption`).
 //! - inconsistent-offsets: one offset holds different values in different observations — two
 //!   replicas' logs diverged and both were read or acknowledged from.
 
@@ -29,6 +30,7 @@ pub fn duplicate(history: &History, obs: &Observations) -> CheckOutcome {
             }
         }
     }
+    findings.extend(super::groups::duplicate_consumption(history));
     CheckOutcome::new("duplicate", findings)
 }
 

@@ -91,6 +91,26 @@ pub enum Event {
         partitions: Vec<TopicPartition>,
         generation: Option<i32>,
     },
+    /// A group member gave up partitions (`onPartitionsRevoked`), or lost them without a chance
+    /// to commit (`onPartitionsLost`: its generation was over).
+    Revoked {
+        partitions: Vec<TopicPartition>,
+        generation_id: i32,
+        lost: bool,
+    },
+    /// The coordinator accepted a commit of these positions (the next offset to read).
+    OffsetsCommitted {
+        offsets: Vec<(TopicPartition, Offset)>,
+        generation_id: i32,
+    },
+    OffsetCommitFailed {
+        error: ErrorCode,
+        partitions: u32,
+    },
+    /// A member left its group (`max.poll.interval.ms` exceeded, or a fatal error).
+    LeftGroup {
+        reason: String,
+    },
 
     // ---- protocol state --------------------------------------------------------------------
     /// The controller committed new metadata for a partition.
@@ -145,6 +165,20 @@ pub enum Event {
         tp: TopicPartition,
         log_start_offset: Offset,
     },
+    /// A group coordinator started a rebalance (node = the coordinating broker).
+    GroupRebalancing {
+        group: String,
+        generation_id: i32,
+        reason: String,
+    },
+    /// A rebalance completed: the group is Stable in a new generation with this assignment
+    /// (member id -> partitions), chosen by `protocol` (the assignor).
+    GroupStable {
+        group: String,
+        generation_id: i32,
+        protocol: Option<String>,
+        members: Vec<GroupMemberAssignment>,
+    },
     /// A leader asked the controller to change the ISR (AlterPartition).
     IsrChangeRequested {
         tp: TopicPartition,
@@ -171,6 +205,16 @@ pub enum Event {
     Phase {
         name: String,
     },
+}
+
+/// One member of a group as its coordinator sees it after a rebalance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMemberAssignment {
+    pub member_id: String,
+    pub client_id: String,
+    /// The member's process (Kafka's HOST column shows its address).
+    pub node: NodeId,
+    pub partitions: Vec<TopicPartition>,
 }
 
 /// One history line: when, where, what.
@@ -213,6 +257,9 @@ pub struct ClientMeta {
     pub name: String,
     /// For producers: "acks=all idempotent"; for consumers: the group and settings.
     pub summary: String,
+    /// For consumers that subscribe: their group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// One replica's log at the end of the run.

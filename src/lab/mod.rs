@@ -1,5 +1,6 @@
 //! The user-facing runs: executing a scenario with its checks and summary, and the Kafka-CLI
 //! style views (`kafka-topics --describe`).
 
+pub mod consumer_groups;
 pub mod describe;
 pub mod run;

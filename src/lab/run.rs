@@ -1,6 +1,7 @@
 //! One scenario run, end to end: simulate, check, and summarize for a person (text) or a
 //! program (the `--json` object of SCENARIO-FORMAT.md).
 
+use super::consumer_groups::{describe_group_at, group_names, render_group};
 use super::describe::describe_topics;
 use crate::check::{run_all, verdicts, CheckOutcome, CheckVerdict};
 use crate::history::{trace_sha256, Event, History};
@@ -137,6 +138,12 @@ pub fn render_text(scenario: &Scenario, report: &RunReport, replay: &str) -> Str
     out.push_str(&format!("trace sha256: {}\n\n", report.trace_sha256));
     out.push_str("$ kafka-topics.sh --bootstrap-server broker-1:9092 --describe\n");
     out.push_str(&describe_topics(&h.meta.topics, &h.final_state.partitions));
+    for group in group_names(h) {
+        out.push_str(&format!(
+            "\n$ kafka-consumer-groups.sh --bootstrap-server broker-1:9092 --describe --group {group}"
+        ));
+        out.push_str(&render_group(&describe_group_at(h, &group, h.meta.end_ms)));
+    }
     out.push('\n');
     out.push_str(&render_checks(report));
     out

@@ -231,6 +231,41 @@ pub enum OffsetSpec {
     Latest,
 }
 
+/// What FindCoordinator looks for (`CoordinatorType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoordinatorType {
+    Group,
+    Transaction,
+}
+
+/// A consumer's protocol metadata in JoinGroup (`ConsumerProtocolSubscription`): its topics, the
+/// partitions it owns (KIP-429), and the generation it owned them in (KIP-792).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsumerSubscription {
+    pub topics: Vec<TopicName>,
+    pub owned_partitions: Vec<TopicPartition>,
+    pub generation_id: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinGroupMember {
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub subscription: ConsumerSubscription,
+}
+
+#[derive(Clone, Debug)]
+pub struct JoinGroupRequest {
+    pub group_id: String,
+    pub session_timeout_ms: u64,
+    pub rebalance_timeout_ms: u64,
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub client_id: String,
+    /// Assignor names in preference order, each with the member's subscription.
+    pub protocols: Vec<(String, ConsumerSubscription)>,
+}
+
 #[derive(Clone, Debug)]
 pub enum Request {
     // KRaft: broker <-> controller
@@ -270,6 +305,41 @@ pub enum Request {
     Metadata {
         topics: Vec<TopicName>,
     },
+    FindCoordinator {
+        key: String,
+        key_type: CoordinatorType,
+    },
+    JoinGroup(JoinGroupRequest),
+    SyncGroup {
+        group_id: String,
+        generation_id: i32,
+        member_id: String,
+        group_instance_id: Option<String>,
+        /// Only the leader sends assignments.
+        assignments: Vec<(String, Vec<TopicPartition>)>,
+    },
+    Heartbeat {
+        group_id: String,
+        generation_id: i32,
+        member_id: String,
+        group_instance_id: Option<String>,
+    },
+    LeaveGroup {
+        group_id: String,
+        member_id: String,
+        group_instance_id: Option<String>,
+    },
+    OffsetCommit {
+        group_id: String,
+        generation_id: i32,
+        member_id: String,
+        group_instance_id: Option<String>,
+        offsets: Vec<(TopicPartition, Offset)>,
+    },
+    OffsetFetch {
+        group_id: String,
+        partitions: Vec<TopicPartition>,
+    },
     ListOffsets {
         isolation_level: IsolationLevel,
         partitions: Vec<(TopicPartition, Option<LeaderEpoch>, OffsetSpec)>,
@@ -288,6 +358,13 @@ impl Request {
             Request::Produce(_) => "Produce",
             Request::InitProducerId { .. } => "InitProducerId",
             Request::Metadata { .. } => "Metadata",
+            Request::FindCoordinator { .. } => "FindCoordinator",
+            Request::JoinGroup(_) => "JoinGroup",
+            Request::SyncGroup { .. } => "SyncGroup",
+            Request::Heartbeat { .. } => "Heartbeat",
+            Request::LeaveGroup { .. } => "LeaveGroup",
+            Request::OffsetCommit { .. } => "OffsetCommit",
+            Request::OffsetFetch { .. } => "OffsetFetch",
             Request::ListOffsets { .. } => "ListOffsets",
         }
     }
@@ -328,6 +405,36 @@ pub enum Response {
         brokers: Vec<BrokerId>,
         topics: Vec<TopicMetadata>,
     },
+    FindCoordinator {
+        error: ErrorCode,
+        coordinator: Option<BrokerId>,
+    },
+    JoinGroup {
+        error: ErrorCode,
+        generation_id: i32,
+        protocol_name: Option<String>,
+        leader: String,
+        member_id: String,
+        /// Filled for the leader only: every member and its subscription.
+        members: Vec<JoinGroupMember>,
+    },
+    SyncGroup {
+        error: ErrorCode,
+        assignment: Vec<TopicPartition>,
+    },
+    Heartbeat {
+        error: ErrorCode,
+    },
+    LeaveGroup {
+        error: ErrorCode,
+    },
+    OffsetCommit {
+        results: Vec<(TopicPartition, ErrorCode)>,
+    },
+    OffsetFetch {
+        error: ErrorCode,
+        offsets: Vec<(TopicPartition, Option<Offset>)>,
+    },
     ListOffsets {
         /// (partition, error, offset, leader epoch)
         partitions: Vec<(TopicPartition, ErrorCode, Offset, LeaderEpoch)>,
@@ -346,6 +453,13 @@ impl Response {
             Response::Produce { .. } => "Produce",
             Response::InitProducerId { .. } => "InitProducerId",
             Response::Metadata { .. } => "Metadata",
+            Response::FindCoordinator { .. } => "FindCoordinator",
+            Response::JoinGroup { .. } => "JoinGroup",
+            Response::SyncGroup { .. } => "SyncGroup",
+            Response::Heartbeat { .. } => "Heartbeat",
+            Response::LeaveGroup { .. } => "LeaveGroup",
+            Response::OffsetCommit { .. } => "OffsetCommit",
+            Response::OffsetFetch { .. } => "OffsetFetch",
             Response::ListOffsets { .. } => "ListOffsets",
         }
     }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod consumer;
 pub mod controller;
 pub mod errors;
+pub mod group;
 pub mod log;
 pub mod message;
 pub mod producer;

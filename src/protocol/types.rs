@@ -99,13 +99,17 @@ impl fmt::Display for TopicPartition {
 
 /// The identity of one record's value: unique over a whole run, so that the checkers can follow
 /// every write from send to poll (Jepsen's Kafka workload does the same with integers).
-/// Producer `i` (0-based, scenario order) writes `ValueId { producer: i, sequence: 0, 1, ... }`.
+/// Producer `i` (0-based, scenario order) writes `ValueId { producer: i, sequence: 0, 1, ... }`;
+/// records a coordinator writes use `producer = INTERNAL_PRODUCER`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(from = "(u32, u64)", into = "(u32, u64)")]
 pub struct ValueId {
     pub producer: u32,
     pub sequence: u64,
 }
+
+/// The `producer` of values written by coordinators to internal topics.
+pub const INTERNAL_PRODUCER: u32 = u32::MAX;
 
 impl From<(u32, u64)> for ValueId {
     fn from((producer, sequence): (u32, u64)) -> Self {
@@ -133,9 +137,17 @@ pub struct Record {
     pub value: ValueId,
     pub value_bytes: u32,
     pub timestamp_ms: SimTime,
+    /// Set for records of internal topics (`__consumer_offsets`): what a coordinator reloads.
+    #[serde(skip)]
+    pub internal: Option<Arc<crate::protocol::log::internal::InternalRecord>>,
 }
 
 impl Record {
+    /// A data record: a value of `value_bytes`, with an optional key.
+    pub fn data(key: Option<Arc<str>>, value: ValueId, value_bytes: u32, timestamp_ms: SimTime) -> Record {
+        Record { key, value, value_bytes, timestamp_ms, internal: None }
+    }
+
     /// Bytes this record occupies inside a v2 record batch: Kafka's varint-framed record has
     /// about 7 bytes of overhead beyond key and value for small records.
     pub fn size_bytes(&self) -> u32 {

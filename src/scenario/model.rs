@@ -3,8 +3,10 @@
 use crate::protocol::config::broker::BrokerConfig;
 use crate::protocol::consumer::config::ConsumerConfig;
 use crate::protocol::controller::TopicSpec;
+use crate::protocol::group::coordinator::CONSUMER_OFFSETS_TOPIC;
 use crate::protocol::producer::config::ProducerConfig;
 use crate::protocol::types::*;
+use crate::protocol::workload::consumer_app::{CommitEvery, CommitMode, ConsumerMode, ConsumerWorkload, Delivery};
 use crate::protocol::workload::producer_app::ProducerWorkload;
 
 /// Kafka's default heal-and-settle time after the workload (SCENARIO-FORMAT.md).
@@ -56,12 +58,44 @@ pub struct ConsumerGroupSpec {
     pub topics: Vec<TopicName>,
     pub members: u32,
     pub processing_ms_per_record: u64,
+    pub subscribe: bool,
+    pub commit: CommitMode,
+    pub commit_every: CommitEvery,
+    pub delivery: Delivery,
     pub config: ConsumerConfig,
 }
 
 impl ConsumerGroupSpec {
     pub fn member_name(&self, index: u32) -> String {
         format!("{}-{}", self.group, index + 1)
+    }
+
+    /// The workload and configs of member `index` (0-based): Kafka's default client id is
+    /// `consumer-<group>-<n>`; a static `group.instance.id` gets the member number appended.
+    pub fn member(&self, index: u32) -> (ConsumerWorkload, ConsumerConfig) {
+        let mut config = self.config.clone();
+        if let Some(instance) = &config.group_instance_id {
+            config.group_instance_id = Some(format!("{instance}-{}", index + 1));
+        }
+        let client_id = if config.client_id.is_empty() {
+            format!("consumer-{}-{}", self.group, index + 1)
+        } else {
+            config.client_id.clone()
+        };
+        let workload = ConsumerWorkload {
+            topics: self.topics.clone(),
+            mode: if self.subscribe {
+                ConsumerMode::Subscribe { group: self.group.clone() }
+            } else {
+                ConsumerMode::AssignAll
+            },
+            client_id,
+            processing_ms_per_record: self.processing_ms_per_record,
+            commit: self.commit,
+            commit_every: self.commit_every,
+            delivery: self.delivery,
+        };
+        (workload, config)
     }
 }
 
@@ -175,6 +209,22 @@ impl Scenario {
 
     pub fn node_by_name(&self, name: &str) -> Option<NodeId> {
         self.nodes().into_iter().find(|(_, n)| n == name).map(|(id, _)| id)
+    }
+
+    /// `__consumer_offsets`, when some group subscribes: Kafka creates it on first use with
+    /// `offsets.topic.num.partitions` partitions and `offsets.topic.replication.factor` replicas
+    /// (capped here at the broker count, where Kafka would wait for more brokers).
+    pub fn internal_topics(&self) -> Vec<TopicSpec> {
+        if !self.consumer_groups.iter().any(|g| g.subscribe) {
+            return Vec::new();
+        }
+        let config = crate::protocol::config::broker::TopicConfig::defaults(&self.broker_config);
+        vec![TopicSpec {
+            name: CONSUMER_OFFSETS_TOPIC.into(),
+            partitions: self.broker_config.offsets_topic_num_partitions,
+            replication_factor: self.broker_config.offsets_topic_replication_factor.min(self.brokers as i32),
+            config,
+        }]
     }
 
     pub fn expectation(&self, check: &str) -> Option<Expect> {

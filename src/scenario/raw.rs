@@ -101,6 +101,19 @@ pub struct RawConsumerGroup {
     /// Simulated processing cost per polled record, per member.
     #[serde(default)]
     pub processing_ms_per_record: u64,
+    /// `subscribe` (default: members of the group) or `assign` (every member reads every
+    /// partition from the beginning by manual assignment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Spanned<String>>,
+    /// `auto` (default: Kafka's enable.auto.commit), `sync` (commitSync) or `async` (commitAsync).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<Spanned<String>>,
+    /// `batch` (default) or `record`: how often a manual commit happens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit_every: Option<Spanned<String>>,
+    /// `at-least-once` (default: commit after processing) or `at-most-once` (before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Spanned<String>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub config: ConfigMap,
 }

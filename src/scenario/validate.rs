@@ -11,6 +11,7 @@ use crate::protocol::consumer::config::{ConsumerConfig, CONSUMER_CONFIG};
 use crate::protocol::controller::TopicSpec;
 use crate::protocol::producer::config::{ProducerConfig, PRODUCER_CONFIG};
 use crate::protocol::types::*;
+use crate::protocol::workload::consumer_app::{CommitEvery, CommitMode, Delivery};
 use crate::protocol::workload::keys::KeyDistribution;
 use crate::protocol::workload::producer_app::ProducerWorkload;
 use std::collections::{BTreeMap, BTreeSet};
@@ -165,7 +166,7 @@ impl Validator<'_> {
                 && name != "."
                 && name != ".."
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-');
-            if !legal {
+            if !legal || name.starts_with("__") {
                 return self.error(t.name.span(), format!("Topic name \"{name}\" is illegal: it may contain only ASCII alphanumerics, '.', '_' and '-', and at most 249 characters"));
             }
             if !seen.insert(name.clone()) {
@@ -315,17 +316,59 @@ impl Validator<'_> {
                 }
             }
             let resolved = self.resolve(&CONSUMER_CONFIG, &g.config)?;
-            let config = ConsumerConfig::from_resolved(&resolved)
-                .map_err(|e| ScenarioError::new(self.file, self.text, g.group.span(), e.message))?;
+            let config = ConsumerConfig::from_resolved(&resolved).map_err(|e| {
+                let span =
+                    g.config.iter().find(|(k, _)| k.get_ref() == &e.key).map(|(k, v)| k.span().start..v.span().end);
+                ScenarioError::new(self.file, self.text, span.unwrap_or(g.group.span()), e.message)
+            })?;
+            let subscribe = self.choice(&g.mode, &[("subscribe", true), ("assign", false)], true)?;
+            let commit = self.choice(
+                &g.commit,
+                &[("auto", CommitMode::Auto), ("sync", CommitMode::Sync), ("async", CommitMode::Async)],
+                CommitMode::Auto,
+            )?;
+            let commit_every = self.choice(
+                &g.commit_every,
+                &[("batch", CommitEvery::Batch), ("record", CommitEvery::Record)],
+                CommitEvery::Batch,
+            )?;
+            let delivery = self.choice(
+                &g.delivery,
+                &[("at-least-once", Delivery::AtLeastOnce), ("at-most-once", Delivery::AtMostOnce)],
+                Delivery::AtLeastOnce,
+            )?;
+            if !subscribe && commit != CommitMode::Auto {
+                let span = g.commit.as_ref().map(|c| c.span()).unwrap_or(g.group.span());
+                return self.error(
+                    span,
+                    "manual commits need mode = \"subscribe\": an assign-mode reader has no group to commit to",
+                );
+            }
             groups.push(ConsumerGroupSpec {
                 group: g.group.get_ref().clone(),
                 topics: g.topics.iter().map(|t| Arc::from(t.get_ref().as_str())).collect(),
                 members,
                 processing_ms_per_record: g.processing_ms_per_record,
+                subscribe,
+                commit,
+                commit_every,
+                delivery,
                 config,
             });
         }
         Ok(groups)
+    }
+
+    /// One of a fixed set of words, or `default` when absent.
+    fn choice<T: Copy>(&self, value: &Option<Spanned<String>>, choices: &[(&str, T)], default: T) -> Result<T> {
+        let Some(value) = value else { return Ok(default) };
+        match choices.iter().find(|(word, _)| *word == value.get_ref()) {
+            Some((_, choice)) => Ok(*choice),
+            None => {
+                let words: Vec<String> = choices.iter().map(|(w, _)| format!("\"{w}\"")).collect();
+                self.error(value.span(), format!("'{}' is not one of {}", value.get_ref(), words.join(", ")))
+            }
+        }
     }
 
     fn faults(&self, raw: &RawScenario, scenario: &Scenario) -> Result<Vec<Fault>> {

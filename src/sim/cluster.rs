@@ -98,7 +98,8 @@ impl SimCluster {
                 )))
             }
             NodeId::Controller(_) => {
-                let topics = self.scenario.topics.clone();
+                let mut topics = self.scenario.topics.clone();
+                topics.extend(self.scenario.internal_topics());
                 let brokers = self.bootstrap();
                 let disk = std::mem::take(&mut self.controller_disk);
                 Process::Controller(slot(QuorumController::new(
@@ -142,13 +143,8 @@ impl SimCluster {
                             fits
                         })
                         .expect("client index within the scenario's clients");
-                    let app = ConsumerApp::new(
-                        group.topics.clone(),
-                        group.config.clone(),
-                        self.bootstrap(),
-                        group.processing_ms_per_record,
-                        client_seed,
-                    );
+                    let (workload, config) = group.member(member);
+                    let app = ConsumerApp::new(workload, config, self.bootstrap(), client_seed);
                     Process::Consumer { group: group_index, slot: slot(app) }
                 }
             }

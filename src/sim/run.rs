@@ -101,12 +101,39 @@ fn run_meta(scenario: &Scenario, seed: u64) -> RunMeta {
                 node: NodeId::Client(i as u32),
                 name: p.name.clone(),
                 summary: p.config.summary(),
+                group: None,
             })
             .collect(),
-        consumers: clients
+        consumers: scenario
+            .consumer_groups
             .iter()
-            .filter(|(id, _)| matches!(id, NodeId::Client(i) if *i as usize >= scenario.producers.len()))
-            .map(|(id, name)| ClientMeta { node: *id, name: name.clone(), summary: String::new() })
+            .flat_map(|g| (0..g.members).map(move |i| (g, i)))
+            .zip(
+                clients
+                    .iter()
+                    .filter(|(id, _)| matches!(id, NodeId::Client(i) if *i as usize >= scenario.producers.len())),
+            )
+            .map(|((g, _), (id, name))| ClientMeta {
+                node: *id,
+                name: name.clone(),
+                summary: format!(
+                    "{} group {} ({}), {} commits, {}",
+                    if g.subscribe { "subscribes to" } else { "reads all of" },
+                    g.group,
+                    g.config.partition_assignment_strategy.join(","),
+                    match g.commit {
+                        crate::protocol::workload::consumer_app::CommitMode::Auto => "auto",
+                        crate::protocol::workload::consumer_app::CommitMode::Sync => "sync",
+                        crate::protocol::workload::consumer_app::CommitMode::Async => "async",
+                    },
+                    if g.delivery == crate::protocol::workload::consumer_app::Delivery::AtMostOnce {
+                        "at-most-once"
+                    } else {
+                        "at-least-once"
+                    }
+                ),
+                group: g.subscribe.then(|| g.group.clone()),
+            })
             .collect(),
         workload_end_ms: scenario.duration_ms,
         end_ms: scenario.duration_ms + scenario.settle_ms,

@@ -35,7 +35,7 @@ impl Broker {
         let log = self.disk.logs.get_mut(tp).expect("leader hosts its log");
         log.set_high_watermark(candidate);
         out.record(Event::HighWatermark { tp: tp.clone(), high_watermark: candidate, is_leader: true });
-        self.try_complete_delayed_produces(tp, out);
+        self.try_complete_delayed_produces(now, tp, out);
         self.try_complete_delayed_fetches(now, out);
     }
 
@@ -141,7 +141,7 @@ impl Broker {
             }
         }
         self.maybe_increment_high_watermark(now, &tp, out);
-        self.try_complete_delayed_produces(&tp, out);
+        self.try_complete_delayed_produces(now, &tp, out);
     }
 
     pub(super) fn on_alter_partition_failed(&mut self, tp: &TopicPartition) {

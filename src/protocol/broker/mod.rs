@@ -8,6 +8,7 @@
 //! flusher, the high-watermark checkpoint and retention.
 
 mod disk;
+mod group_requests;
 mod housekeeping;
 mod isr;
 mod lifecycle;
@@ -21,6 +22,7 @@ pub use disk::BrokerDisk;
 use crate::protocol::actor::{Actor, Outbox};
 use crate::protocol::config::broker::BrokerConfig;
 use crate::protocol::controller::image::MetadataImage;
+use crate::protocol::group::coordinator::{AppendPurpose, CoordinatorTimer, GroupConfig, GroupCoordinator};
 use crate::protocol::message::*;
 use crate::protocol::replica::leader::LeaderState;
 use crate::protocol::types::*;
@@ -41,6 +43,7 @@ pub enum BrokerTimer {
     DelayedFetchTimeout(u64),
     /// A replica fetcher may retry after a failure.
     FetcherBackoff(BrokerId),
+    Coordinator(CoordinatorTimer),
 }
 
 /// The role this broker plays for one partition.
@@ -111,10 +114,17 @@ struct ReplicaFetcher {
 /// An acks=all produce waiting for the high watermark (`DelayedProduce`).
 #[derive(Clone, Debug)]
 struct DelayedProduce {
-    from: NodeId,
-    correlation_id: u64,
+    reply: DelayedReply,
     /// Per partition: the offset the HW must reach, and the result once known.
     partitions: Vec<(TopicPartition, Offset, ProducePartitionResponse, bool)>,
+}
+
+/// Who waits for a delayed produce: a client's Produce request, or the group coordinator's own
+/// append to `__consumer_offsets`.
+#[derive(Clone, Debug)]
+enum DelayedReply {
+    Client { from: NodeId, correlation_id: u64 },
+    Coordinator(AppendPurpose),
 }
 
 /// A fetch waiting for `fetch.min.bytes` of data (`DelayedFetch`).
@@ -145,6 +155,9 @@ pub struct Broker {
     registration_inflight: bool,
     /// Set once the broker caught up with the metadata log past its registration.
     acting_on_metadata: bool,
+    group_coordinator: GroupCoordinator,
+    /// Numbers the records this broker's coordinator writes (unique per broker and incarnation).
+    next_internal_value: u64,
 }
 
 /// How long a broker waits before retrying a failed replica fetch (`replica.fetch.backoff.ms`).
@@ -171,7 +184,15 @@ impl Broker {
         mut disk: BrokerDisk,
     ) -> Broker {
         disk.recover();
+        let group_config = GroupConfig {
+            offsets_topic_num_partitions: config.offsets_topic_num_partitions,
+            group_initial_rebalance_delay_ms: config.group_initial_rebalance_delay_ms,
+            group_min_session_timeout_ms: config.group_min_session_timeout_ms,
+            group_max_session_timeout_ms: config.group_max_session_timeout_ms,
+        };
         Broker {
+            group_coordinator: GroupCoordinator::new(id, group_config),
+            next_internal_value: 0,
             id,
             config,
             controller,
@@ -281,6 +302,15 @@ impl Broker {
                 self.handle_offsets_for_leader_epoch(from, correlation_id, partitions, out)
             }
             Request::Metadata { topics } => self.handle_metadata(from, correlation_id, topics, out),
+            Request::FindCoordinator { key, key_type } => {
+                self.handle_find_coordinator(from, correlation_id, key, key_type, out)
+            }
+            Request::JoinGroup(_)
+            | Request::SyncGroup { .. }
+            | Request::Heartbeat { .. }
+            | Request::LeaveGroup { .. }
+            | Request::OffsetCommit { .. }
+            | Request::OffsetFetch { .. } => self.handle_group_request(now, (from, correlation_id), request, out),
             Request::ListOffsets { isolation_level, partitions } => {
                 self.handle_list_offsets(from, correlation_id, isolation_level, partitions, out)
             }
@@ -364,9 +394,14 @@ impl Actor for Broker {
             BrokerTimer::HighWatermarkCheckpoint => self.checkpoint_high_watermarks(now, out),
             BrokerTimer::FlushCheck => self.on_flush_check(now, out),
             BrokerTimer::RetentionCheck => self.on_retention_check(now, out),
-            BrokerTimer::DelayedProduceTimeout(id) => self.expire_delayed_produce(id, out),
+            BrokerTimer::DelayedProduceTimeout(id) => self.expire_delayed_produce(now, id, out),
             BrokerTimer::DelayedFetchTimeout(id) => self.expire_delayed_fetch(id, out),
             BrokerTimer::FetcherBackoff(leader) => self.pump_fetcher(now, leader, out),
+            BrokerTimer::Coordinator(timer) => {
+                let mut coordinator_out = Default::default();
+                self.group_coordinator.on_timer(now, timer, &mut coordinator_out);
+                self.apply_coordinator_out(now, coordinator_out, out);
+            }
         }
     }
 
@@ -374,7 +409,7 @@ impl Actor for Broker {
         self.fail_inflight_to(now, peer, out);
         // Parked requests from that peer can never be answered.
         self.delayed_fetches.retain(|_, d| d.from != peer);
-        self.delayed_produces.retain(|_, d| d.from != peer);
+        self.delayed_produces.retain(|_, d| !matches!(d.reply, DelayedReply::Client { from, .. } if from == peer));
     }
 }
 

@@ -55,17 +55,29 @@ impl Broker {
         if request.acks == Acks::None {
             return;
         }
+        self.delay_produce(now, DelayedReply::Client { from, correlation_id }, results, request.timeout_ms, out);
+    }
+
+    /// Parks a produce until its partitions' high watermarks pass the appended batches.
+    pub(super) fn delay_produce(
+        &mut self,
+        now: SimTime,
+        reply: DelayedReply,
+        partitions: Vec<(TopicPartition, Offset, ProducePartitionResponse, bool)>,
+        timeout_ms: u64,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let id = self.next_delayed_id;
         self.next_delayed_id += 1;
-        self.delayed_produces.insert(id, DelayedProduce { from, correlation_id, partitions: results });
-        if !self.maybe_complete_delayed_produce(id, out) {
-            out.set_timer(now + request.timeout_ms, BrokerTimer::DelayedProduceTimeout(id));
+        self.delayed_produces.insert(id, DelayedProduce { reply, partitions });
+        if !self.maybe_complete_delayed_produce(now, id, out) {
+            out.set_timer(now + timeout_ms, BrokerTimer::DelayedProduceTimeout(id));
         }
     }
 
     /// Appends one partition's batch if this broker may; returns the response so far and the
     /// offset the high watermark must reach for acks=all.
-    fn append_to_leader(
+    pub(super) fn append_to_leader(
         &mut self,
         now: SimTime,
         tp: &TopicPartition,
@@ -125,7 +137,12 @@ impl Broker {
 
     /// Completes what can be completed of an acks=all produce; answers when all is done.
     /// Returns true when the produce was answered.
-    pub(super) fn maybe_complete_delayed_produce(&mut self, id: u64, out: &mut Outbox<BrokerTimer>) -> bool {
+    pub(super) fn maybe_complete_delayed_produce(
+        &mut self,
+        now: SimTime,
+        id: u64,
+        out: &mut Outbox<BrokerTimer>,
+    ) -> bool {
         let Some(mut delayed) = self.delayed_produces.remove(&id) else { return true };
         for (tp, required_offset, response, done) in delayed.partitions.iter_mut() {
             if *done {
@@ -147,8 +164,19 @@ impl Broker {
             }
         }
         if delayed.partitions.iter().all(|(.., done)| *done) {
-            let partitions = delayed.partitions.into_iter().map(|(_, _, r, _)| r).collect();
-            Self::respond(out, delayed.from, delayed.correlation_id, Response::Produce { partitions });
+            let partitions: Vec<ProducePartitionResponse> =
+                delayed.partitions.into_iter().map(|(_, _, r, _)| r).collect();
+            match delayed.reply {
+                DelayedReply::Client { from, correlation_id } => {
+                    Self::respond(out, from, correlation_id, Response::Produce { partitions })
+                }
+                DelayedReply::Coordinator(purpose) => {
+                    let error = partitions.first().map_or(ErrorCode::None, |p| p.error);
+                    let mut coordinator_out = Default::default();
+                    self.group_coordinator.on_append_complete(now, purpose, error, &mut coordinator_out);
+                    self.apply_coordinator_out(now, coordinator_out, out);
+                }
+            }
             true
         } else {
             self.delayed_produces.insert(id, delayed);
@@ -157,7 +185,12 @@ impl Broker {
     }
 
     /// The high watermark of `tp` moved, or its leadership changed.
-    pub(super) fn try_complete_delayed_produces(&mut self, tp: &TopicPartition, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn try_complete_delayed_produces(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let ids: Vec<u64> = self
             .delayed_produces
             .iter()
@@ -165,11 +198,11 @@ impl Broker {
             .map(|(id, _)| *id)
             .collect();
         for id in ids {
-            self.maybe_complete_delayed_produce(id, out);
+            self.maybe_complete_delayed_produce(now, id, out);
         }
     }
 
-    pub(super) fn expire_delayed_produce(&mut self, id: u64, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn expire_delayed_produce(&mut self, now: SimTime, id: u64, out: &mut Outbox<BrokerTimer>) {
         if let Some(delayed) = self.delayed_produces.get_mut(&id) {
             for (_, _, response, done) in delayed.partitions.iter_mut() {
                 if !*done {
@@ -177,7 +210,7 @@ impl Broker {
                     *done = true;
                 }
             }
-            self.maybe_complete_delayed_produce(id, out);
+            self.maybe_complete_delayed_produce(now, id, out);
         }
     }
 }

@@ -65,11 +65,13 @@ impl Broker {
         state.role = Role::Leader(leader);
         out.record(Event::BecameLeader { tp: tp.clone(), leader_epoch: registration.leader_epoch });
         self.maybe_increment_high_watermark(now, tp, out);
+        self.on_offsets_leadership(now, tp, true, out);
     }
 
     fn make_follower(&mut self, now: SimTime, tp: &TopicPartition, out: &mut Outbox<BrokerTimer>) {
         let registration = self.image.partitions[tp].clone();
-        self.fail_delayed_produces_for(tp, out);
+        self.fail_delayed_produces_for(now, tp, out);
+        self.on_offsets_leadership(now, tp, false, out);
         self.stop_fetching(tp);
         let state = self.partitions.get_mut(tp).expect("state created before roles");
         state.replicas = registration.replicas.clone();
@@ -133,7 +135,12 @@ impl Broker {
         }
     }
 
-    pub(super) fn fail_delayed_produces_for(&mut self, tp: &TopicPartition, out: &mut Outbox<BrokerTimer>) {
+    pub(super) fn fail_delayed_produces_for(
+        &mut self,
+        now: SimTime,
+        tp: &TopicPartition,
+        out: &mut Outbox<BrokerTimer>,
+    ) {
         let ids: Vec<u64> = self
             .delayed_produces
             .iter()
@@ -149,7 +156,7 @@ impl Broker {
                     }
                 }
             }
-            self.maybe_complete_delayed_produce(id, out);
+            self.maybe_complete_delayed_produce(now, id, out);
         }
     }
 }

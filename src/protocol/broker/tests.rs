@@ -11,7 +11,7 @@ const PRODUCER: NodeId = NodeId::Client(0);
 const CONTROLLER: NodeId = NodeId::Controller(1);
 
 fn record(sequence: u64) -> Record {
-    Record { key: None, value: ValueId { producer: 0, sequence }, value_bytes: 10, timestamp_ms: 0 }
+    Record::data(None, ValueId { producer: 0, sequence }, 10, 0)
 }
 
 fn tp() -> TopicPartition {

@@ -155,6 +155,48 @@ pub const BROKER_KEYS: &[ConfigKey] = &[
         doc: "How often the controller checks for leader imbalance.",
     },
     ConfigKey {
+        name: "offsets.topic.num.partitions",
+        kind: ConfigType::Int,
+        default: Some("50"),
+        validator: Validator::AtLeast(1),
+        doc: "Partitions of __consumer_offsets; a group's coordinator leads partition hash(group.id) % this.",
+    },
+    ConfigKey {
+        name: "offsets.topic.replication.factor",
+        kind: ConfigType::Int,
+        default: Some("3"),
+        validator: Validator::AtLeast(1),
+        doc: "Replication factor of __consumer_offsets (kafkasim caps it at the broker count).",
+    },
+    ConfigKey {
+        name: "offsets.commit.timeout.ms",
+        kind: ConfigType::Int,
+        default: Some("5000"),
+        validator: Validator::AtLeast(1),
+        doc: "How long an offset commit may wait for __consumer_offsets replicas.",
+    },
+    ConfigKey {
+        name: "group.initial.rebalance.delay.ms",
+        kind: ConfigType::Int,
+        default: Some("3000"),
+        validator: Validator::AtLeast(0),
+        doc: "How long the first rebalance of an empty group waits for more members.",
+    },
+    ConfigKey {
+        name: "group.min.session.timeout.ms",
+        kind: ConfigType::Int,
+        default: Some("6000"),
+        validator: Validator::AtLeast(0),
+        doc: "Smallest session.timeout.ms a consumer may ask for.",
+    },
+    ConfigKey {
+        name: "group.max.session.timeout.ms",
+        kind: ConfigType::Int,
+        default: Some("1800000"),
+        validator: Validator::AtLeast(0),
+        doc: "Largest session.timeout.ms a consumer may ask for.",
+    },
+    ConfigKey {
         name: "metadata.version",
         kind: ConfigType::String,
         default: Some("4.0-IV3"),
@@ -264,6 +306,12 @@ pub struct BrokerConfig {
     pub truncation: TruncationMode,
     /// `metadata.version` >= 4.0-IV1: re-registration after an unclean shutdown leaves every ISR.
     pub unclean_shutdown_leaves_isr: bool,
+    pub offsets_topic_num_partitions: i32,
+    pub offsets_topic_replication_factor: i32,
+    pub offsets_commit_timeout_ms: u64,
+    pub group_initial_rebalance_delay_ms: u64,
+    pub group_min_session_timeout_ms: u64,
+    pub group_max_session_timeout_ms: u64,
 }
 
 impl BrokerConfig {
@@ -296,6 +344,12 @@ impl BrokerConfig {
                 _ => TruncationMode::LeaderEpoch,
             },
             unclean_shutdown_leaves_isr: c.string("metadata.version") != Some("3.9-IV0"),
+            offsets_topic_num_partitions: c.long("offsets.topic.num.partitions") as i32,
+            offsets_topic_replication_factor: c.long("offsets.topic.replication.factor") as i32,
+            offsets_commit_timeout_ms: c.unsigned("offsets.commit.timeout.ms"),
+            group_initial_rebalance_delay_ms: c.unsigned("group.initial.rebalance.delay.ms"),
+            group_min_session_timeout_ms: c.unsigned("group.min.session.timeout.ms"),
+            group_max_session_timeout_ms: c.unsigned("group.max.session.timeout.ms"),
         }
     }
 

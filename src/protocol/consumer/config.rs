@@ -74,6 +74,15 @@ pub const CONSUMER_KEYS: &[ConfigKey] = &[
         validator: Validator::AtLeast(0),
         doc: "Metadata is refreshed at least this often.",
     },
+    ConfigKey { name: "group.instance.id", kind: ConfigType::String, default: None, validator: Validator::None, doc: "Static membership (KIP-345): a restarted member keeps its assignment without a rebalance. kafkasim appends the member number." },
+    ConfigKey { name: "group.protocol", kind: ConfigType::String, default: Some("classic"), validator: Validator::OneOf(&["classic"]), doc: "The rebalance protocol; kafkasim models the classic one (not KIP-848's consumer protocol)." },
+    ConfigKey { name: "session.timeout.ms", kind: ConfigType::Int, default: Some("45000"), validator: Validator::AtLeast(0), doc: "A member without heartbeats for this long is removed from the group." },
+    ConfigKey { name: "heartbeat.interval.ms", kind: ConfigType::Int, default: Some("3000"), validator: Validator::AtLeast(0), doc: "How often a member heartbeats to the coordinator." },
+    ConfigKey { name: "max.poll.interval.ms", kind: ConfigType::Int, default: Some("300000"), validator: Validator::AtLeast(1), doc: "A member that does not poll within this leaves the group (also the rebalance timeout)." },
+    ConfigKey { name: "enable.auto.commit", kind: ConfigType::Boolean, default: Some("true"), validator: Validator::None, doc: "Commit the positions of previous polls every auto.commit.interval.ms." },
+    ConfigKey { name: "auto.commit.interval.ms", kind: ConfigType::Int, default: Some("5000"), validator: Validator::AtLeast(0), doc: "How often auto-commit commits." },
+    ConfigKey { name: "partition.assignment.strategy", kind: ConfigType::List, default: Some("range,cooperative-sticky"), validator: Validator::None, doc: "Assignors in preference order: range, roundrobin, sticky, cooperative-sticky (or Kafka's class names). Kafka's default is [RangeAssignor, CooperativeStickyAssignor]." },
+    ConfigKey { name: "client.id", kind: ConfigType::String, default: Some(""), validator: Validator::None, doc: "The client id; by default Kafka's consumer-<group>-<n>." },
 ];
 
 pub const CONSUMER_CONFIG: ConfigDef = ConfigDef { what: "consumer", keys: CONSUMER_KEYS };
@@ -97,6 +106,28 @@ pub struct ConsumerConfig {
     pub request_timeout_ms: u64,
     pub retry_backoff_ms: u64,
     pub metadata_max_age_ms: u64,
+    pub group_instance_id: Option<String>,
+    pub session_timeout_ms: u64,
+    pub heartbeat_interval_ms: u64,
+    pub max_poll_interval_ms: u64,
+    pub enable_auto_commit: bool,
+    pub auto_commit_interval_ms: u64,
+    /// Assignor short names (`range`, `roundrobin`, `sticky`, `cooperative-sticky`), in order.
+    pub partition_assignment_strategy: Vec<String>,
+    pub client_id: String,
+}
+
+/// The assignors kafkasim models, by Kafka's short name and class name.
+pub const ASSIGNORS: &[(&str, &str)] = &[
+    ("range", "org.apache.kafka.clients.consumer.RangeAssignor"),
+    ("roundrobin", "org.apache.kafka.clients.consumer.RoundRobinAssignor"),
+    ("sticky", "org.apache.kafka.clients.consumer.StickyAssignor"),
+    ("cooperative-sticky", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor"),
+];
+
+/// The short name of an assignor given by short or class name.
+pub fn assignor_short_name(name: &str) -> Option<&'static str> {
+    ASSIGNORS.iter().find(|(short, class)| *short == name || *class == name).map(|(short, _)| *short)
 }
 
 impl ConsumerConfig {
@@ -120,6 +151,30 @@ impl ConsumerConfig {
             request_timeout_ms: c.unsigned("request.timeout.ms"),
             retry_backoff_ms: c.unsigned("retry.backoff.ms"),
             metadata_max_age_ms: c.unsigned("metadata.max.age.ms"),
+            group_instance_id: c.string("group.instance.id").filter(|s| !s.is_empty()).map(str::to_string),
+            session_timeout_ms: c.unsigned("session.timeout.ms"),
+            heartbeat_interval_ms: c.unsigned("heartbeat.interval.ms"),
+            max_poll_interval_ms: c.unsigned("max.poll.interval.ms"),
+            enable_auto_commit: c.bool("enable.auto.commit"),
+            auto_commit_interval_ms: c.unsigned("auto.commit.interval.ms"),
+            partition_assignment_strategy: {
+                let mut names = Vec::new();
+                for name in c.list("partition.assignment.strategy") {
+                    let short = assignor_short_name(&name).ok_or_else(|| ConfigError {
+                        key: "partition.assignment.strategy".into(),
+                        message: format!("Invalid value {name} for configuration partition.assignment.strategy: Class {name} cannot be found (kafkasim models range, roundrobin, sticky and cooperative-sticky)"),
+                    })?;
+                    names.push(short.to_string());
+                }
+                if names.is_empty() {
+                    return Err(ConfigError {
+                        key: "partition.assignment.strategy".into(),
+                        message: "partition.assignment.strategy must name at least one assignor".into(),
+                    });
+                }
+                names
+            },
+            client_id: c.string("client.id").unwrap_or_default().to_string(),
         })
     }
 

@@ -1,17 +1,21 @@
-//! The consumer client's data path (`KafkaConsumer` with its `Fetcher` and `SubscriptionState`):
-//! positions per assigned partition, fetches to each partition's leader, and `poll`.
+//! The consumer client (`KafkaConsumer` with its `Fetcher`, `SubscriptionState` and offset
+//! commits); group membership lives in `group_membership`.
 //!
-//! - A partition without a position is reset by `auto.offset.reset` (ListOffsets to its leader),
-//!   or to the beginning after `seek_to_beginning`.
+//! - Partitions come from `assign` (manual) or from the group (`subscribe`). A partition's
+//!   position starts at the group's committed offset (OffsetFetch), else by `auto.offset.reset`
+//!   (ListOffsets to its leader), or at the beginning after `seek_to_beginning`.
 //! - One fetch per leader broker in flight, carrying the leader epoch the consumer knows
 //!   (KIP-320), for every assigned partition that has a position and no buffered data.
 //! - `poll` returns at most `max.poll.records` buffered records and advances positions past
-//!   them; the position is where the next fetch starts.
+//!   them. With `enable.auto.commit`, a poll first commits the positions reached by earlier polls
+//!   every `auto.commit.interval.ms` — which is why auto-commit commits "the previous poll".
 //! - NOT_LEADER_OR_FOLLOWER and leader-epoch errors refresh metadata; OFFSET_OUT_OF_RANGE resets
 //!   the position by `auto.offset.reset`.
 
+use super::assignment::rebalance_protocol;
 use super::config::{ConsumerConfig, OffsetReset};
-use crate::history::PolledPartition;
+use super::group_membership::GroupMembership;
+use crate::history::{Event, PolledPartition};
 use crate::protocol::actor::Outbox;
 use crate::protocol::client::connections::ConnectionStates;
 use crate::protocol::client::metadata::ClientMetadata;
@@ -25,43 +29,57 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 pub enum ConsumerTimer {
     Wakeup,
     RequestTimeout(u64),
-    /// The application finished processing the last poll.
-    ProcessingDone,
 }
 
 #[derive(Clone, Debug)]
-enum InflightKind {
+pub(super) enum InflightKind {
     Metadata,
     Fetch { broker: BrokerId, fetch_offsets: BTreeMap<TopicPartition, Offset> },
     ListOffsets { partitions: Vec<TopicPartition> },
+    FindCoordinator,
+    JoinGroup,
+    SyncGroup,
+    Heartbeat,
+    LeaveGroup,
+    OffsetCommit { offsets: Vec<(TopicPartition, Offset)>, generation_id: i32, sync: bool },
+    OffsetFetch { partitions: Vec<TopicPartition> },
 }
 
 #[derive(Clone, Debug)]
-struct Inflight {
-    peer: NodeId,
-    kind: InflightKind,
+pub(super) struct Inflight {
+    pub peer: NodeId,
+    pub kind: InflightKind,
 }
 
 /// How a partition's position is (re)established.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum PositionState {
+pub(super) enum PositionState {
     Valid(Offset),
+    /// Ask the group for its committed offset.
+    AwaitingCommitted,
+    FetchingCommitted,
     AwaitingReset(OffsetSpec),
     Resetting,
 }
 
 pub struct KafkaConsumer {
-    config: ConsumerConfig,
-    metadata: ClientMetadata,
-    connections: ConnectionStates,
-    rng: ChaCha8Rng,
-    assignment: BTreeMap<TopicPartition, PositionState>,
+    pub(super) config: ConsumerConfig,
+    pub(super) metadata: ClientMetadata,
+    pub(super) connections: ConnectionStates,
+    pub(super) rng: ChaCha8Rng,
+    pub(super) assignment: BTreeMap<TopicPartition, PositionState>,
     /// Fetched records not yet returned by poll, per partition, oldest first.
     buffered: BTreeMap<TopicPartition, VecDeque<(Offset, ValueId)>>,
-    inflight: BTreeMap<u64, Inflight>,
+    pub(super) inflight: BTreeMap<u64, Inflight>,
     fetching_from: BTreeSet<BrokerId>,
     next_correlation_id: u64,
     scheduled_wakeup_ms: Option<SimTime>,
+    pub(super) group: Option<GroupMembership>,
+    pub(super) last_poll_ms: SimTime,
+    /// The application is processing what it polled (not inside `poll`): the time since the
+    /// last poll counts against `max.poll.interval.ms`.
+    pub(super) processing: bool,
+    next_auto_commit_ms: SimTime,
 }
 
 impl KafkaConsumer {
@@ -72,6 +90,7 @@ impl KafkaConsumer {
         rng: ChaCha8Rng,
     ) -> KafkaConsumer {
         KafkaConsumer {
+            next_auto_commit_ms: config.auto_commit_interval_ms,
             config,
             metadata: ClientMetadata::new(bootstrap, topics),
             connections: ConnectionStates::default(),
@@ -82,6 +101,9 @@ impl KafkaConsumer {
             fetching_from: BTreeSet::new(),
             next_correlation_id: 0,
             scheduled_wakeup_ms: None,
+            group: None,
+            last_poll_ms: 0,
+            processing: false,
         }
     }
 
@@ -94,12 +116,19 @@ impl KafkaConsumer {
         &self.metadata.partition_counts
     }
 
+    /// `subscribe`: join `group_id` and consume what the group assigns.
+    pub fn subscribe(&mut self, group_id: &str, topics: Vec<TopicName>, client_id: String) {
+        let protocol = rebalance_protocol(&self.config.partition_assignment_strategy);
+        self.group = Some(GroupMembership::new(group_id, topics, client_id, protocol));
+    }
+
+    pub fn group_member_id(&self) -> Option<&str> {
+        self.group.as_ref().map(|g| g.member_id.as_str()).filter(|m| !m.is_empty())
+    }
+
     /// `assign`: replaces the assignment; new partitions start by `auto.offset.reset`.
     pub fn assign(&mut self, partitions: Vec<TopicPartition>) {
-        let reset = match self.config.auto_offset_reset {
-            OffsetReset::Earliest => OffsetSpec::Earliest,
-            _ => OffsetSpec::Latest,
-        };
+        let reset = self.reset_spec();
         let mut next = BTreeMap::new();
         for tp in partitions {
             let state = self.assignment.get(&tp).copied().unwrap_or(PositionState::AwaitingReset(reset));
@@ -109,10 +138,41 @@ impl KafkaConsumer {
         self.assignment = next;
     }
 
+    pub(super) fn reset_spec(&self) -> OffsetSpec {
+        match self.config.auto_offset_reset {
+            // `none` raises NoOffsetForPartitionException in Kafka; kafkasim starts at the beginning.
+            OffsetReset::Earliest | OffsetReset::None => OffsetSpec::Earliest,
+            OffsetReset::Latest => OffsetSpec::Latest,
+        }
+    }
+
+    /// Adds partitions the group gave us: they start at the group's committed offsets.
+    pub(super) fn add_assigned(&mut self, partitions: &[TopicPartition]) {
+        for tp in partitions {
+            self.assignment.entry(tp.clone()).or_insert(PositionState::AwaitingCommitted);
+        }
+    }
+
+    /// Drops partitions (revoked or lost): their buffered records are discarded.
+    pub(super) fn remove_assigned(&mut self, partitions: &[TopicPartition]) {
+        for tp in partitions {
+            self.assignment.remove(tp);
+            self.buffered.remove(tp);
+        }
+    }
+
     /// `seekToBeginning` for every assigned partition.
     pub fn seek_to_beginning(&mut self) {
         for state in self.assignment.values_mut() {
             *state = PositionState::AwaitingReset(OffsetSpec::Earliest);
+        }
+        self.buffered.clear();
+    }
+
+    /// `seekToEnd` for every assigned partition.
+    pub fn seek_to_end(&mut self) {
+        for state in self.assignment.values_mut() {
+            *state = PositionState::AwaitingReset(OffsetSpec::Latest);
         }
         self.buffered.clear();
     }
@@ -131,12 +191,41 @@ impl KafkaConsumer {
         }
     }
 
+    /// The positions of every assigned partition that has one: what a commit commits.
+    pub fn positions(&self) -> Vec<(TopicPartition, Offset)> {
+        self.assignment
+            .iter()
+            .filter_map(|(tp, s)| match s {
+                PositionState::Valid(o) => Some((tp.clone(), *o)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn assigned_partitions(&self) -> Vec<TopicPartition> {
+        self.assignment.keys().cloned().collect()
+    }
+
+    /// The application starts or finishes processing a poll's records.
+    pub fn set_processing(&mut self, processing: bool) {
+        self.processing = processing;
+    }
+
     pub fn has_buffered_records(&self) -> bool {
         self.buffered.values().any(|q| !q.is_empty())
     }
 
-    /// `poll`: up to `max.poll.records` buffered records, partitions in turn.
-    pub fn poll(&mut self) -> Vec<PolledPartition> {
+    /// `poll`: up to `max.poll.records` buffered records, partitions in turn. Auto-commits first
+    /// when its interval has passed.
+    pub fn poll(&mut self, now: SimTime, out: &mut Outbox<ConsumerTimer>) -> Vec<PolledPartition> {
+        self.last_poll_ms = now;
+        if let Some(group) = &mut self.group {
+            group.on_poll();
+        }
+        if self.config.enable_auto_commit && self.group.is_some() && now >= self.next_auto_commit_ms {
+            self.next_auto_commit_ms = now + self.config.auto_commit_interval_ms;
+            self.commit(now, None, false, out);
+        }
         let mut budget = self.config.max_poll_records;
         let mut result = Vec::new();
         for (tp, queue) in self.buffered.iter_mut() {
@@ -155,7 +244,44 @@ impl KafkaConsumer {
             result.push(PolledPartition { tp: tp.clone(), records });
         }
         self.buffered.retain(|_, q| !q.is_empty());
+        self.run(now, out);
         result
+    }
+
+    /// Commits `offsets` (default: every position) for the group. A sync commit is reported done
+    /// by `sync_commit_in_flight` turning false.
+    pub fn commit(
+        &mut self,
+        now: SimTime,
+        offsets: Option<Vec<(TopicPartition, Offset)>>,
+        sync: bool,
+        out: &mut Outbox<ConsumerTimer>,
+    ) {
+        let Some(group) = &self.group else { return };
+        let offsets = offsets.unwrap_or_else(|| self.positions());
+        if offsets.is_empty() {
+            return;
+        }
+        let Some(coordinator) = group.coordinator else {
+            out.record(Event::OffsetCommitFailed {
+                error: ErrorCode::CoordinatorNotAvailable,
+                partitions: offsets.len() as u32,
+            });
+            return;
+        };
+        let request = Request::OffsetCommit {
+            group_id: group.group_id.clone(),
+            generation_id: group.generation_id,
+            member_id: group.member_id.clone(),
+            group_instance_id: self.config.group_instance_id.clone(),
+            offsets: offsets.clone(),
+        };
+        let generation_id = group.generation_id;
+        self.send_request(now, coordinator, request, InflightKind::OffsetCommit { offsets, generation_id, sync }, out);
+    }
+
+    pub fn sync_commit_in_flight(&self) -> bool {
+        self.inflight.values().any(|i| matches!(i.kind, InflightKind::OffsetCommit { sync: true, .. }))
     }
 
     fn next_correlation(&mut self) -> u64 {
@@ -163,52 +289,71 @@ impl KafkaConsumer {
         self.next_correlation_id
     }
 
-    fn send_request<T>(
+    pub(super) fn send_request(
         &mut self,
         now: SimTime,
         broker: BrokerId,
         request: Request,
         kind: InflightKind,
-        out: &mut Outbox<T>,
-        timeout: impl Fn(u64) -> T,
+        out: &mut Outbox<ConsumerTimer>,
     ) {
         let correlation_id = self.next_correlation();
         let peer = NodeId::Broker(broker);
         out.send(peer, Message::Request { correlation_id, request });
-        out.set_timer(now + self.config.request_timeout_ms, timeout(correlation_id));
+        out.set_timer(now + self.config.request_timeout_ms, ConsumerTimer::RequestTimeout(correlation_id));
         self.inflight.insert(correlation_id, Inflight { peer, kind });
     }
 
-    /// Sends what can be sent: metadata, offset resets, fetches.
+    pub(super) fn wake_at(&mut self, now: SimTime, at: SimTime, out: &mut Outbox<ConsumerTimer>) {
+        let at = at.max(now + 1);
+        if !self.scheduled_wakeup_ms.is_some_and(|s| s > now && s <= at) {
+            self.scheduled_wakeup_ms = Some(at);
+            out.set_timer(at, ConsumerTimer::Wakeup);
+        }
+    }
+
+    /// Sends what can be sent: metadata, group membership, offset lookups, fetches.
     pub fn run(&mut self, now: SimTime, out: &mut Outbox<ConsumerTimer>) {
         let connections = &self.connections;
         if self.metadata.should_request(now, self.config.retry_backoff_ms, self.config.metadata_max_age_ms) {
             if let Some(broker) = self.metadata.next_broker(|b| connections.is_ready(b, now)) {
                 self.metadata.request_sent(now);
                 let topics = self.metadata.topics.clone();
-                self.send_request(
-                    now,
-                    broker,
-                    Request::Metadata { topics },
-                    InflightKind::Metadata,
-                    out,
-                    ConsumerTimer::RequestTimeout,
-                );
+                self.send_request(now, broker, Request::Metadata { topics }, InflightKind::Metadata, out);
             }
         }
+        self.run_group(now, out);
+        self.send_offset_fetches(now, out);
         self.send_offset_resets(now, out);
         self.send_fetches(now, out);
-        let mut wake = self.connections.next_ready_at(now);
+        if let Some(at) = self.connections.next_ready_at(now) {
+            self.wake_at(now, at, out);
+        }
+        if self.config.enable_auto_commit && self.group.is_some() {
+            self.wake_at(now, self.next_auto_commit_ms, out);
+        }
         if self.metadata.need_update && !self.metadata.inflight {
-            let at = (self.metadata.last_attempt_ms + self.config.retry_backoff_ms).max(now + 1);
-            wake = Some(wake.map_or(at, |w| w.min(at)));
+            self.wake_at(now, self.metadata.last_attempt_ms + self.config.retry_backoff_ms, out);
         }
-        if let Some(at) = wake {
-            if !self.scheduled_wakeup_ms.is_some_and(|s| s > now && s <= at) {
-                self.scheduled_wakeup_ms = Some(at);
-                out.set_timer(at, ConsumerTimer::Wakeup);
-            }
+    }
+
+    fn send_offset_fetches(&mut self, now: SimTime, out: &mut Outbox<ConsumerTimer>) {
+        let Some(group) = &self.group else { return };
+        let Some(coordinator) = group.coordinator else { return };
+        let partitions: Vec<TopicPartition> = self
+            .assignment
+            .iter()
+            .filter(|(_, s)| **s == PositionState::AwaitingCommitted)
+            .map(|(tp, _)| tp.clone())
+            .collect();
+        if partitions.is_empty() {
+            return;
         }
+        for tp in &partitions {
+            self.assignment.insert(tp.clone(), PositionState::FetchingCommitted);
+        }
+        let request = Request::OffsetFetch { group_id: group.group_id.clone(), partitions: partitions.clone() };
+        self.send_request(now, coordinator, request, InflightKind::OffsetFetch { partitions }, out);
     }
 
     fn send_offset_resets(&mut self, now: SimTime, out: &mut Outbox<ConsumerTimer>) {
@@ -232,14 +377,7 @@ impl KafkaConsumer {
                 self.assignment.insert(tp.clone(), PositionState::Resetting);
             }
             let request = Request::ListOffsets { isolation_level: self.config.isolation_level, partitions };
-            self.send_request(
-                now,
-                broker,
-                request,
-                InflightKind::ListOffsets { partitions: tps },
-                out,
-                ConsumerTimer::RequestTimeout,
-            );
+            self.send_request(now, broker, request, InflightKind::ListOffsets { partitions: tps }, out);
         }
     }
 
@@ -276,14 +414,7 @@ impl KafkaConsumer {
                 partitions,
             });
             self.fetching_from.insert(broker);
-            self.send_request(
-                now,
-                broker,
-                request,
-                InflightKind::Fetch { broker, fetch_offsets },
-                out,
-                ConsumerTimer::RequestTimeout,
-            );
+            self.send_request(now, broker, request, InflightKind::Fetch { broker, fetch_offsets }, out);
         }
     }
 
@@ -293,7 +424,7 @@ impl KafkaConsumer {
                 if let Some(inflight) = self.inflight.get(&correlation_id) {
                     let peer = inflight.peer;
                     out.disconnects.push(peer);
-                    self.fail_connection(peer, now);
+                    self.fail_connection(peer, now, out);
                 }
             }
             ConsumerTimer::Wakeup => {
@@ -301,17 +432,16 @@ impl KafkaConsumer {
                     self.scheduled_wakeup_ms = None;
                 }
             }
-            ConsumerTimer::ProcessingDone => {}
         }
         self.run(now, out);
     }
 
     pub fn on_disconnect(&mut self, now: SimTime, peer: NodeId, out: &mut Outbox<ConsumerTimer>) {
-        self.fail_connection(peer, now);
+        self.fail_connection(peer, now, out);
         self.run(now, out);
     }
 
-    fn fail_connection(&mut self, peer: NodeId, now: SimTime) {
+    fn fail_connection(&mut self, peer: NodeId, now: SimTime, out: &mut Outbox<ConsumerTimer>) {
         if let NodeId::Broker(broker) = peer {
             self.connections.on_failure(broker, now, &mut self.rng);
         }
@@ -330,6 +460,22 @@ impl KafkaConsumer {
                     }
                     self.metadata.request_update();
                 }
+                InflightKind::OffsetFetch { partitions } => {
+                    for tp in partitions {
+                        if self.assignment.get(&tp) == Some(&PositionState::FetchingCommitted) {
+                            self.assignment.insert(tp, PositionState::AwaitingCommitted);
+                        }
+                    }
+                    self.coordinator_lost(now);
+                }
+                InflightKind::OffsetCommit { offsets, .. } => {
+                    out.record(Event::OffsetCommitFailed {
+                        error: ErrorCode::NetworkException,
+                        partitions: offsets.len() as u32,
+                    });
+                    self.coordinator_lost(now);
+                }
+                kind => self.group_request_failed(now, kind, out),
             }
         }
     }
@@ -337,11 +483,10 @@ impl KafkaConsumer {
     fn retry_reset(&mut self, tp: &TopicPartition) {
         if let Some(state) = self.assignment.get_mut(tp) {
             if *state == PositionState::Resetting {
-                let spec = match self.config.auto_offset_reset {
+                *state = PositionState::AwaitingReset(match self.config.auto_offset_reset {
                     OffsetReset::Latest => OffsetSpec::Latest,
                     _ => OffsetSpec::Earliest,
-                };
-                *state = PositionState::AwaitingReset(spec);
+                });
             }
         }
     }
@@ -375,7 +520,34 @@ impl KafkaConsumer {
                 self.fetching_from.remove(&broker);
                 self.on_fetch_response(fetch_offsets, fetch);
             }
-            (kind, response) => panic!("consumer got {} for {kind:?}", response.api_name()),
+            (InflightKind::OffsetFetch { partitions }, Response::OffsetFetch { error, offsets }) => {
+                if !error.is_none() {
+                    for tp in partitions {
+                        if self.assignment.get(&tp) == Some(&PositionState::FetchingCommitted) {
+                            self.assignment.insert(tp, PositionState::AwaitingCommitted);
+                        }
+                    }
+                    self.coordinator_lost(now);
+                } else {
+                    let reset = self.reset_spec();
+                    for (tp, committed) in offsets {
+                        if self.assignment.get(&tp) == Some(&PositionState::FetchingCommitted) {
+                            let state = committed.map_or(PositionState::AwaitingReset(reset), PositionState::Valid);
+                            self.assignment.insert(tp, state);
+                        }
+                    }
+                }
+            }
+            (InflightKind::OffsetCommit { offsets, generation_id, .. }, Response::OffsetCommit { results }) => {
+                let error = results.iter().map(|(_, e)| *e).find(|e| !e.is_none()).unwrap_or(ErrorCode::None);
+                if error.is_none() {
+                    out.record(Event::OffsetsCommitted { offsets, generation_id });
+                } else {
+                    out.record(Event::OffsetCommitFailed { error, partitions: offsets.len() as u32 });
+                    self.on_group_error(now, error, out);
+                }
+            }
+            (kind, response) => self.on_group_response(now, kind, response, out),
         }
         self.run(now, out);
     }
@@ -401,13 +573,7 @@ impl KafkaConsumer {
                     }
                 }
                 ErrorCode::OffsetOutOfRange => {
-                    let spec = match self.config.auto_offset_reset {
-                        OffsetReset::Earliest => OffsetSpec::Earliest,
-                        OffsetReset::Latest => OffsetSpec::Latest,
-                        // Kafka raises OffsetOutOfRangeException to the application; ours
-                        // restarts from the beginning and the checks will show the jump.
-                        OffsetReset::None => OffsetSpec::Earliest,
-                    };
+                    let spec = self.reset_spec();
                     self.assignment.insert(p.tp.clone(), PositionState::AwaitingReset(spec));
                 }
                 _ => self.metadata.request_update(),

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod epoch_cache;
+pub mod internal;
 pub mod partition_log;
 pub mod producer_state;
 

@@ -365,14 +365,7 @@ mod tests {
 
     fn records(producer: u32, from: u64, n: u64, now: SimTime) -> RecordBatch {
         RecordBatch::data(
-            (from..from + n)
-                .map(|sequence| Record {
-                    key: None,
-                    value: ValueId { producer, sequence },
-                    value_bytes: 100,
-                    timestamp_ms: now,
-                })
-                .collect(),
+            (from..from + n).map(|sequence| Record::data(None, ValueId { producer, sequence }, 100, now)).collect(),
         )
     }
 

@@ -144,16 +144,8 @@ mod tests {
         n: u64,
         base_offset: Offset,
     ) -> RecordBatch {
-        let mut b = RecordBatch::data(
-            (0..n)
-                .map(|i| Record {
-                    key: None,
-                    value: ValueId { producer: 0, sequence: i },
-                    value_bytes: 1,
-                    timestamp_ms: 0,
-                })
-                .collect(),
-        );
+        let mut b =
+            RecordBatch::data((0..n).map(|i| Record::data(None, ValueId { producer: 0, sequence: i }, 1, 0)).collect());
         b.producer_id = producer_id;
         b.producer_epoch = epoch;
         b.base_sequence = base_sequence;

@@ -169,7 +169,7 @@ mod tests {
     use super::*;
 
     fn record(n: u64) -> Record {
-        Record { key: None, value: ValueId { producer: 0, sequence: n }, value_bytes: 100, timestamp_ms: 0 }
+        Record::data(None, ValueId { producer: 0, sequence: n }, 100, 0)
     }
 
     #[test]

@@ -77,7 +77,7 @@ mod tests {
             let records = (0..n)
                 .map(|_| {
                     sequence += 1;
-                    Record { key: None, value: ValueId { producer: 0, sequence }, value_bytes: 1, timestamp_ms: 0 }
+                    Record::data(None, ValueId { producer: 0, sequence }, 1, 0)
                 })
                 .collect();
             log.append_as_leader(RecordBatch::data(records), epoch);

@@ -1,8 +1,16 @@
-//! A consuming application: reads every partition of its topics from the beginning through a
-//! `KafkaConsumer` (manual assignment), polling whenever it is not busy processing; each record
-//! costs `processing_ms_per_record` of simulated time. Every poll is recorded in the history.
+//! A consuming application: a loop of `poll`, process, commit, driving a `KafkaConsumer`.
+//!
+//! - Subscribe (a consumer group member) or read every partition of its topics from the
+//!   beginning by manual assignment.
+//! - Processing is simulated: each record costs `processing_ms_per_record`, so slow consumers,
+//!   lag and `max.poll.interval.ms` violations happen for real.
+//! - Commits follow the scenario: Kafka's auto-commit, or commitSync / commitAsync after every
+//!   batch or every record; with at-most-once delivery the batch is committed before it is
+//!   processed (a crash mid-batch then loses it from the application's point of view).
+//! - A poll is recorded in the history when its records have been processed: a member that
+//!   crashes mid-batch never "read" the rest of it.
 
-use crate::history::Event;
+use crate::history::{Event, PolledPartition};
 use crate::protocol::actor::{Actor, Control, Outbox};
 use crate::protocol::consumer::config::ConsumerConfig;
 use crate::protocol::consumer::kafka_consumer::{ConsumerTimer, KafkaConsumer};
@@ -10,31 +18,82 @@ use crate::protocol::message::Message;
 use crate::protocol::types::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use std::collections::VecDeque;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConsumerMode {
+    /// `subscribe` as a member of this group.
+    Subscribe { group: String },
+    /// `assign` every partition of the topics and `seekToBeginning`.
+    AssignAll,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommitMode {
+    /// Kafka's `enable.auto.commit` (configured with the consumer).
+    Auto,
+    Sync,
+    Async,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommitEvery {
+    Batch,
+    Record,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// Commit after processing: a crash re-delivers (duplicates).
+    AtLeastOnce,
+    /// Commit before processing: a crash loses what was being processed.
+    AtMostOnce,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsumerWorkload {
+    pub topics: Vec<TopicName>,
+    pub mode: ConsumerMode,
+    pub client_id: String,
+    pub processing_ms_per_record: u64,
+    pub commit: CommitMode,
+    pub commit_every: CommitEvery,
+    pub delivery: Delivery,
+}
 
 #[derive(Clone, Debug)]
 pub enum ConsumerAppTimer {
     Consumer(ConsumerTimer),
-    ProcessingDone,
+    /// The record (or batch) being processed is done.
+    Processed,
+}
+
+/// A poll being processed, record by record.
+struct Processing {
+    polled: Vec<PolledPartition>,
+    remaining: VecDeque<(TopicPartition, Offset)>,
+    next_done_ms: SimTime,
 }
 
 pub struct ConsumerApp {
-    topics: Vec<TopicName>,
+    workload: ConsumerWorkload,
     consumer: KafkaConsumer,
     assigned: bool,
-    processing_ms_per_record: u64,
-    busy_until_ms: SimTime,
+    processing: Option<Processing>,
 }
 
 impl ConsumerApp {
-    pub fn new(
-        topics: Vec<TopicName>,
-        config: ConsumerConfig,
-        bootstrap: Vec<BrokerId>,
-        processing_ms_per_record: u64,
-        seed: u64,
-    ) -> ConsumerApp {
-        let consumer = KafkaConsumer::new(config, bootstrap, topics.clone(), ChaCha8Rng::seed_from_u64(seed));
-        ConsumerApp { topics, consumer, assigned: false, processing_ms_per_record, busy_until_ms: 0 }
+    pub fn new(workload: ConsumerWorkload, config: ConsumerConfig, bootstrap: Vec<BrokerId>, seed: u64) -> ConsumerApp {
+        let mut consumer =
+            KafkaConsumer::new(config, bootstrap, workload.topics.clone(), ChaCha8Rng::seed_from_u64(seed));
+        if let ConsumerMode::Subscribe { group } = &workload.mode {
+            consumer.subscribe(group, workload.topics.clone(), workload.client_id.clone());
+        }
+        ConsumerApp { workload, consumer, assigned: false, processing: None }
+    }
+
+    pub fn consumer(&self) -> &KafkaConsumer {
+        &self.consumer
     }
 
     fn with_consumer(
@@ -47,35 +106,96 @@ impl ConsumerApp {
         out.absorb(inner, ConsumerAppTimer::Consumer);
     }
 
-    /// Assigns every partition once the metadata is known, then polls while there is data.
-    fn step(&mut self, now: SimTime, out: &mut Outbox<ConsumerAppTimer>) {
-        if !self.assigned {
-            let counts = self.consumer.partition_counts();
-            if self.topics.iter().all(|t| counts.contains_key(t)) {
-                let partitions = self
-                    .topics
-                    .iter()
-                    .flat_map(|t| (0..counts[t]).map(move |p| TopicPartition::new(t.clone(), p)))
-                    .collect::<Vec<_>>();
-                out.record(Event::Assigned { partitions: partitions.clone(), generation: None });
-                self.consumer.assign(partitions);
-                self.consumer.seek_to_beginning();
-                self.assigned = true;
-                self.with_consumer(out, |c, o| c.run(now, o));
-            }
-        }
-        if now < self.busy_until_ms || !self.consumer.has_buffered_records() {
+    fn manual_commit(
+        &mut self,
+        now: SimTime,
+        offsets: Option<Vec<(TopicPartition, Offset)>>,
+        out: &mut Outbox<ConsumerAppTimer>,
+    ) {
+        let sync = match self.workload.commit {
+            CommitMode::Auto => return,
+            CommitMode::Sync => true,
+            CommitMode::Async => false,
+        };
+        self.with_consumer(out, |c, o| c.commit(now, offsets, sync, o));
+    }
+
+    /// Assigns every partition once the metadata is known (manual mode).
+    fn assign_all(&mut self, now: SimTime, out: &mut Outbox<ConsumerAppTimer>) {
+        let counts = self.consumer.partition_counts();
+        if !self.workload.topics.iter().all(|t| counts.contains_key(t)) {
             return;
         }
-        let polled = self.consumer.poll();
-        let records: u64 = polled.iter().map(|p| p.records.len() as u64).sum();
-        out.record(Event::Polled { partitions: polled });
+        let partitions: Vec<TopicPartition> = self
+            .workload
+            .topics
+            .iter()
+            .flat_map(|t| (0..counts[t]).map(move |p| TopicPartition::new(t.clone(), p)))
+            .collect();
+        out.record(Event::Assigned { partitions: partitions.clone(), generation: None });
+        self.consumer.assign(partitions);
+        self.consumer.seek_to_beginning();
+        self.assigned = true;
         self.with_consumer(out, |c, o| c.run(now, o));
-        if self.processing_ms_per_record > 0 && records > 0 {
-            self.busy_until_ms = now + records * self.processing_ms_per_record;
-            out.set_timer(self.busy_until_ms, ConsumerAppTimer::ProcessingDone);
-        } else if self.consumer.has_buffered_records() {
-            out.set_timer(now + 1, ConsumerAppTimer::ProcessingDone);
+    }
+
+    /// The application loop: finish processing what is due, wait for a sync commit, else poll.
+    fn step(&mut self, now: SimTime, out: &mut Outbox<ConsumerAppTimer>) {
+        if self.workload.mode == ConsumerMode::AssignAll && !self.assigned {
+            self.assign_all(now, out);
+        }
+        self.advance_processing(now, out);
+        if self.processing.is_some() || self.consumer.sync_commit_in_flight() {
+            return;
+        }
+        let mut polled = Vec::new();
+        self.with_consumer(out, |c, o| polled = c.poll(now, o));
+        if polled.is_empty() {
+            return;
+        }
+        if self.workload.delivery == Delivery::AtMostOnce {
+            self.manual_commit(now, None, out);
+        }
+        let remaining: VecDeque<(TopicPartition, Offset)> =
+            polled.iter().flat_map(|p| p.records.iter().map(move |(o, _)| (p.tp.clone(), *o))).collect();
+        let per_record = self.workload.commit_every == CommitEvery::Record;
+        let cost = self.workload.processing_ms_per_record;
+        let first_done = now + if per_record { cost } else { cost * remaining.len() as u64 };
+        self.consumer.set_processing(true);
+        self.processing = Some(Processing { polled, remaining, next_done_ms: first_done });
+        self.advance_processing(now, out);
+    }
+
+    fn advance_processing(&mut self, now: SimTime, out: &mut Outbox<ConsumerAppTimer>) {
+        let per_record = self.workload.commit_every == CommitEvery::Record;
+        let at_least_once = self.workload.delivery == Delivery::AtLeastOnce;
+        let cost = self.workload.processing_ms_per_record;
+        loop {
+            let Some(processing) = &mut self.processing else { return };
+            if processing.next_done_ms > now {
+                out.set_timer(processing.next_done_ms, ConsumerAppTimer::Processed);
+                return;
+            }
+            if per_record {
+                let (tp, offset) = processing.remaining.pop_front().expect("processing a non-empty poll");
+                processing.next_done_ms += cost;
+                let batch_done = processing.remaining.is_empty();
+                if at_least_once {
+                    self.manual_commit(now, Some(vec![(tp, offset + 1)]), out);
+                }
+                if !batch_done {
+                    if self.consumer.sync_commit_in_flight() {
+                        return; // commitSync blocks the application until it returns
+                    }
+                    continue;
+                }
+            } else if at_least_once {
+                self.manual_commit(now, None, out);
+            }
+            let done = self.processing.take().expect("checked above");
+            out.record(Event::Polled { partitions: done.polled });
+            self.consumer.set_processing(false);
+            return;
         }
     }
 }
@@ -103,11 +223,12 @@ impl Actor for ConsumerApp {
 
     fn on_disconnect(&mut self, now: SimTime, peer: NodeId, out: &mut Outbox<ConsumerAppTimer>) {
         self.with_consumer(out, |c, o| c.on_disconnect(now, peer, o));
+        self.step(now, out);
     }
 
     fn on_control(&mut self, _now: SimTime, control: Control, _out: &mut Outbox<ConsumerAppTimer>) {
         if let Control::SetProcessingMsPerRecord(ms) = control {
-            self.processing_ms_per_record = ms;
+            self.workload.processing_ms_per_record = ms;
         }
     }
 }

@@ -105,12 +105,8 @@ impl ProducerApp {
         let start = *self.start_ms.get_or_insert(now);
         let due = (((now - start) as f64 + 1.0) * self.workload.messages_per_sec / 1000.0).floor() as u64;
         while self.sent < due {
-            let record = Record {
-                key: self.keys.choose(&mut self.rng),
-                value: ValueId { producer: self.producer.index, sequence: self.next_sequence },
-                value_bytes: self.workload.value_bytes,
-                timestamp_ms: now,
-            };
+            let value = ValueId { producer: self.producer.index, sequence: self.next_sequence };
+            let record = Record::data(self.keys.choose(&mut self.rng), value, self.workload.value_bytes, now);
             self.sent += 1;
             self.next_sequence += 1;
             let topic = self.workload.topic.clone();
