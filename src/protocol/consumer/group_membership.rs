@@ -17,7 +17,7 @@
 //!   member back to FindCoordinator.
 
 use super::assignment::{assign, RebalanceProtocol};
-use super::kafka_consumer::{ConsumerTimer, InflightKind, KafkaConsumer, PositionState};
+use super::kafka_consumer::{ConsumerTimer, InflightKind, KafkaConsumer};
 use crate::history::Event;
 use crate::protocol::actor::Outbox;
 use crate::protocol::errors::ErrorCode;
