@@ -2,3 +2,6 @@
 
 pub mod coordinator;
 pub mod group_metadata;
+
+#[cfg(test)]
+mod tests;
