@@ -80,7 +80,7 @@ pub fn duplicate_consumption(history: &History) -> Vec<Finding> {
     type Deliveries = BTreeMap<Offset, Vec<(SimTime, NodeId)>>;
     let mut deliveries: BTreeMap<(String, TopicPartition), Deliveries> = BTreeMap::new();
     for entry in &history.entries {
-        let Event::Polled { partitions } = &entry.event else { continue };
+        let Event::Polled { partitions, .. } = &entry.event else { continue };
         let reader = reader_of.get(&entry.node).cloned().unwrap_or_else(|| history.node_name(entry.node));
         for p in partitions {
             let offsets = deliveries.entry((reader.clone(), p.tp.clone())).or_default();

@@ -39,6 +39,17 @@ fn truncations_of(history: &History, tp: &TopicPartition, offset: Offset, value:
         .collect()
 }
 
+/// Whether the final leader still holds `value` at `offset`.
+fn still_in_final_log(history: &History, tp: &TopicPartition, offset: Offset, value: ValueId) -> bool {
+    let leader = history.final_state.partitions.iter().find(|p| &p.tp == tp).and_then(|p| p.leader);
+    history
+        .final_state
+        .replicas
+        .iter()
+        .find(|r| &r.tp == tp && Some(r.broker) == leader)
+        .is_some_and(|r| r.records.binary_search(&(offset, value)).is_ok())
+}
+
 pub fn lost_write(history: &History, obs: &Observations) -> CheckOutcome {
     if obs.consumed_topics.is_empty() {
         return CheckOutcome::not_applicable("lost-write", "no consumer read any topic");
@@ -70,6 +81,10 @@ pub fn lost_write(history: &History, obs: &Observations) -> CheckOutcome {
         let truncations = truncations_of(history, tp, offset, *value);
         if !truncations.is_empty() {
             message.push_str(&format!("; {}", truncations.join("; ")));
+        } else if still_in_final_log(history, tp, offset, *value) {
+            message.push_str(
+                "; it is still in the log: the consumers skipped it (a commit moved past it before it was processed)",
+            );
         }
         findings.push(Finding::new(message).at(ack.time_ms).partition(tp).offsets([offset]).values([*value]));
     }

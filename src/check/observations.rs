@@ -48,7 +48,7 @@ impl Observations {
                         obs.observe(tp, *offset, *value);
                     }
                 }
-                Event::Polled { partitions } => {
+                Event::Polled { partitions, .. } => {
                     for p in partitions {
                         for (offset, value) in &p.records {
                             obs.observe(&p.tp, *offset, *value);

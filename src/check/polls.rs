@@ -7,8 +7,9 @@
 //!
 //! - int-*: inside a single poll's records.
 //! - poll-skip / nonmonotonic-poll: from the last record of one poll to the first of the next.
-//!   A change of assignment (a rebalance, or a restart) resets the comparison: Jepsen likewise
-//!   does not count skips across rebalances under `subscribe`.
+//!   A change of assignment (a rebalance, or a restart), or polls made in different group
+//!   generations, reset the comparison: Jepsen likewise does not count skips across
+//!   rebalances under `subscribe`.
 
 use super::finding::{CheckOutcome, Finding};
 use super::observations::Observations;
@@ -37,13 +38,19 @@ pub fn poll_order(history: &History, obs: &Observations) -> PollOrder {
     let mut int_skip = Vec::new();
     let mut int_nonmonotonic = Vec::new();
     let mut last_read: BTreeMap<(NodeId, TopicPartition), Offset> = BTreeMap::new();
+    let mut last_generation: BTreeMap<NodeId, Option<i32>> = BTreeMap::new();
     let mut any_poll = false;
     for entry in &history.entries {
         let consumer = entry.node;
         match &entry.event {
             Event::Assigned { .. } => last_read.retain(|(node, _), _| *node != consumer),
-            Event::Polled { partitions } => {
+            Event::Polled { partitions, generation } => {
                 any_poll = true;
+                // A poll from another generation than the previous one: a rebalance happened
+                // between them, so positions may legitimately jump.
+                if last_generation.insert(consumer, *generation).is_some_and(|g| g != *generation) {
+                    last_read.retain(|(node, _), _| *node != consumer);
+                }
                 let who = history.node_name(consumer);
                 for p in partitions {
                     let Some(&(first, _)) = p.records.first() else { continue };

@@ -84,6 +84,10 @@ pub enum Event {
     /// One poll by a consumer: what each partition returned, in order.
     Polled {
         partitions: Vec<PolledPartition>,
+        /// The group generation the poll was made in (None outside a group). A poll is recorded
+        /// once its records are processed, which may be after a later rebalance.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        generation: Option<i32>,
     },
     /// A consumer's assignment changed (manual `assign`, or a group rebalance with its
     /// generation). Positions before and after need not be contiguous.

@@ -3,4 +3,5 @@
 
 pub mod consumer_groups;
 pub mod describe;
+pub mod rebalances;
 pub mod run;

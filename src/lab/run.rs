@@ -138,9 +138,15 @@ pub fn render_text(scenario: &Scenario, report: &RunReport, replay: &str) -> Str
     out.push_str(&format!("trace sha256: {}\n\n", report.trace_sha256));
     out.push_str("$ kafka-topics.sh --bootstrap-server broker-1:9092 --describe\n");
     out.push_str(&describe_topics(&h.meta.topics, &h.final_state.partitions));
+    let summaries = super::rebalances::rebalances(h);
+    if !summaries.is_empty() {
+        out.push_str("rebalances:\n");
+        out.push_str(&super::rebalances::render(&summaries));
+        out.push('\n');
+    }
     for group in group_names(h) {
         out.push_str(&format!(
-            "\n$ kafka-consumer-groups.sh --bootstrap-server broker-1:9092 --describe --group {group}"
+            "\n$ kafka-consumer-groups.sh --bootstrap-server broker-1:9092 --describe --group {group}\n"
         ));
         out.push_str(&render_group(&describe_group_at(h, &group, h.meta.end_ms)));
     }

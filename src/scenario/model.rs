@@ -58,6 +58,8 @@ pub struct ConsumerGroupSpec {
     pub topics: Vec<TopicName>,
     pub members: u32,
     pub processing_ms_per_record: u64,
+    /// When each member starts.
+    pub member_start_ms: Vec<SimTime>,
     pub subscribe: bool,
     pub commit: CommitMode,
     pub commit_every: CommitEvery,
@@ -91,6 +93,7 @@ impl ConsumerGroupSpec {
             },
             client_id,
             processing_ms_per_record: self.processing_ms_per_record,
+            start_ms: self.member_start_ms.get(index as usize).copied().unwrap_or(0),
             commit: self.commit,
             commit_every: self.commit_every,
             delivery: self.delivery,
@@ -106,6 +109,8 @@ pub enum NodeSelector {
     Leader(TopicPartition),
     Follower(TopicPartition),
     Controller,
+    /// The broker coordinating this consumer group (leader of its `__consumer_offsets` partition).
+    Coordinator(String),
 }
 
 impl std::fmt::Display for NodeSelector {
@@ -115,6 +120,7 @@ impl std::fmt::Display for NodeSelector {
             NodeSelector::Leader(tp) => write!(f, "leader:{tp}"),
             NodeSelector::Follower(tp) => write!(f, "follower:{tp}"),
             NodeSelector::Controller => f.write_str("controller"),
+            NodeSelector::Coordinator(group) => write!(f, "coordinator:{group}"),
         }
     }
 }

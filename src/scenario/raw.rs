@@ -101,6 +101,10 @@ pub struct RawConsumerGroup {
     /// Simulated processing cost per polled record, per member.
     #[serde(default)]
     pub processing_ms_per_record: u64,
+    /// When each member starts (one entry per member; default: all at 0). Members joining one
+    /// by one show the rebalances of a growing group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_start_ms: Option<Spanned<Vec<u64>>>,
     /// `subscribe` (default: members of the group) or `assign` (every member reads every
     /// partition from the beginning by manual assignment).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -321,6 +321,16 @@ impl Validator<'_> {
                     g.config.iter().find(|(k, _)| k.get_ref() == &e.key).map(|(k, v)| k.span().start..v.span().end);
                 ScenarioError::new(self.file, self.text, span.unwrap_or(g.group.span()), e.message)
             })?;
+            let member_start_ms = match &g.member_start_ms {
+                None => vec![0; members as usize],
+                Some(starts) if starts.get_ref().len() != members as usize => {
+                    return self.error(
+                        starts.span(),
+                        format!("member_start_ms lists {} time(s) for {members} member(s)", starts.get_ref().len()),
+                    );
+                }
+                Some(starts) => starts.get_ref().clone(),
+            };
             let subscribe = self.choice(&g.mode, &[("subscribe", true), ("assign", false)], true)?;
             let commit = self.choice(
                 &g.commit,
@@ -349,6 +359,7 @@ impl Validator<'_> {
                 topics: g.topics.iter().map(|t| Arc::from(t.get_ref().as_str())).collect(),
                 members,
                 processing_ms_per_record: g.processing_ms_per_record,
+                member_start_ms,
                 subscribe,
                 commit,
                 commit_every,
@@ -540,6 +551,13 @@ impl Validator<'_> {
         if text == "controller" {
             return Ok(NodeSelector::Controller);
         }
+        if let Some(group) = text.strip_prefix("coordinator:") {
+            if !scenario.consumer_groups.iter().any(|g| g.group == group && g.subscribe) {
+                return self
+                    .error(node.span(), format!("'{group}' is not a consumer group that subscribes in this scenario"));
+            }
+            return Ok(NodeSelector::Coordinator(group.to_string()));
+        }
         for (prefix, is_leader) in [("leader:", true), ("follower:", false)] {
             if let Some(rest) = text.strip_prefix(prefix) {
                 let Some(tp) = TopicPartition::parse(rest) else {
@@ -556,7 +574,7 @@ impl Validator<'_> {
             }
         }
         if !names.contains(text) {
-            return self.error(node.span(), format!("no node is named '{text}' (nodes: broker-N, controller-1, producer names, GROUP-N members; selectors: leader:T-P, follower:T-P, controller)"));
+            return self.error(node.span(), format!("no node is named '{text}' (nodes: broker-N, controller-1, producer names, GROUP-N members; selectors: leader:T-P, follower:T-P, controller, coordinator:GROUP)"));
         }
         Ok(NodeSelector::Name(text.to_string()))
     }

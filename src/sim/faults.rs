@@ -4,6 +4,7 @@
 use super::cluster::SimCluster;
 use crate::history::Event;
 use crate::protocol::actor::Control;
+use crate::protocol::group::coordinator::{partition_for_group, CONSUMER_OFFSETS_TOPIC};
 use crate::protocol::types::*;
 use crate::scenario::{FaultAction, NodeSelector};
 use rand::seq::SliceRandom;
@@ -27,6 +28,11 @@ pub fn resolve(cluster: &SimCluster, selector: &NodeSelector, rng: &mut ChaCha8R
     match selector {
         NodeSelector::Name(name) => cluster.node_by_name(name),
         NodeSelector::Controller => Some(NodeId::Controller(1)),
+        NodeSelector::Coordinator(group) => {
+            let partitions = cluster.scenario().broker_config.offsets_topic_num_partitions;
+            let partition = partition_for_group(group, partitions);
+            partition_state(cluster, &TopicPartition::new(CONSUMER_OFFSETS_TOPIC, partition))?.0.map(NodeId::Broker)
+        }
         NodeSelector::Leader(tp) => partition_state(cluster, tp)?.0.map(NodeId::Broker),
         NodeSelector::Follower(tp) => {
             let (leader, isr) = partition_state(cluster, tp)?;

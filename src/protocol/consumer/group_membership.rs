@@ -122,6 +122,11 @@ impl KafkaConsumer {
         };
         match group.state {
             MemberState::Unjoined => self.prepare_join(now, coordinator, out),
+            // The commit before an eager rebalance has come back (either way): revoke, then join.
+            MemberState::CommittingBeforeJoin if !self.sync_commit_in_flight() => {
+                self.revoke_all(out, false);
+                self.send_join(now, coordinator, out);
+            }
             MemberState::Stable | MemberState::Syncing => {
                 let poll_overdue =
                     self.processing && now.saturating_sub(self.last_poll_ms) > self.config.max_poll_interval_ms;
@@ -349,13 +354,6 @@ impl KafkaConsumer {
             }
             (InflightKind::LeaveGroup, Response::LeaveGroup { .. }) => {}
             (kind, response) => panic!("consumer got {} for {kind:?}", response.api_name()),
-        }
-        // A sync commit before an eager rebalance has come back: revoke, then join.
-        if self.group.as_ref().is_some_and(|g| g.state == MemberState::CommittingBeforeJoin)
-            && !self.sync_commit_in_flight()
-        {
-            self.revoke_all(out, false);
-            self.membership().state = MemberState::Unjoined;
         }
     }
 

@@ -122,6 +122,11 @@ impl KafkaConsumer {
         self.group = Some(GroupMembership::new(group_id, topics, client_id, protocol));
     }
 
+    /// The generation of the group this member is in, if it is in one.
+    pub fn group_generation(&self) -> Option<i32> {
+        self.group.as_ref().map(|g| g.generation_id).filter(|g| *g >= 0)
+    }
+
     pub fn group_member_id(&self) -> Option<&str> {
         self.group.as_ref().map(|g| g.member_id.as_str()).filter(|m| !m.is_empty())
     }

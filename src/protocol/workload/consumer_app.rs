@@ -56,6 +56,8 @@ pub struct ConsumerWorkload {
     pub mode: ConsumerMode,
     pub client_id: String,
     pub processing_ms_per_record: u64,
+    /// The application starts consuming at this time (a member joining later).
+    pub start_ms: SimTime,
     pub commit: CommitMode,
     pub commit_every: CommitEvery,
     pub delivery: Delivery,
@@ -66,11 +68,14 @@ pub enum ConsumerAppTimer {
     Consumer(ConsumerTimer),
     /// The record (or batch) being processed is done.
     Processed,
+    /// The application's start time has come.
+    Start,
 }
 
 /// A poll being processed, record by record.
 struct Processing {
     polled: Vec<PolledPartition>,
+    generation: Option<i32>,
     remaining: VecDeque<(TopicPartition, Offset)>,
     next_done_ms: SimTime,
 }
@@ -80,6 +85,8 @@ pub struct ConsumerApp {
     consumer: KafkaConsumer,
     assigned: bool,
     processing: Option<Processing>,
+    /// False until `start_ms`: the process runs but the application has not begun.
+    started: bool,
 }
 
 impl ConsumerApp {
@@ -89,7 +96,7 @@ impl ConsumerApp {
         if let ConsumerMode::Subscribe { group } = &workload.mode {
             consumer.subscribe(group, workload.topics.clone(), workload.client_id.clone());
         }
-        ConsumerApp { workload, consumer, assigned: false, processing: None }
+        ConsumerApp { workload, consumer, assigned: false, processing: None, started: false }
     }
 
     pub fn consumer(&self) -> &KafkaConsumer {
@@ -141,6 +148,9 @@ impl ConsumerApp {
 
     /// The application loop: finish processing what is due, wait for a sync commit, else poll.
     fn step(&mut self, now: SimTime, out: &mut Outbox<ConsumerAppTimer>) {
+        if !self.started {
+            return;
+        }
         if self.workload.mode == ConsumerMode::AssignAll && !self.assigned {
             self.assign_all(now, out);
         }
@@ -162,7 +172,8 @@ impl ConsumerApp {
         let cost = self.workload.processing_ms_per_record;
         let first_done = now + if per_record { cost } else { cost * remaining.len() as u64 };
         self.consumer.set_processing(true);
-        self.processing = Some(Processing { polled, remaining, next_done_ms: first_done });
+        let generation = self.consumer.group_generation();
+        self.processing = Some(Processing { polled, generation, remaining, next_done_ms: first_done });
         self.advance_processing(now, out);
     }
 
@@ -193,7 +204,7 @@ impl ConsumerApp {
                 self.manual_commit(now, None, out);
             }
             let done = self.processing.take().expect("checked above");
-            out.record(Event::Polled { partitions: done.polled });
+            out.record(Event::Polled { partitions: done.polled, generation: done.generation });
             self.consumer.set_processing(false);
             return;
         }
@@ -204,6 +215,11 @@ impl Actor for ConsumerApp {
     type Timer = ConsumerAppTimer;
 
     fn on_start(&mut self, now: SimTime, out: &mut Outbox<ConsumerAppTimer>) {
+        if now < self.workload.start_ms {
+            out.set_timer(self.workload.start_ms, ConsumerAppTimer::Start);
+            return;
+        }
+        self.started = true;
         self.with_consumer(out, |c, o| c.run(now, o));
     }
 
@@ -215,8 +231,10 @@ impl Actor for ConsumerApp {
     }
 
     fn on_timer(&mut self, now: SimTime, timer: ConsumerAppTimer, out: &mut Outbox<ConsumerAppTimer>) {
-        if let ConsumerAppTimer::Consumer(t) = timer {
-            self.with_consumer(out, |c, o| c.on_timer(now, t, o));
+        match timer {
+            ConsumerAppTimer::Start => return self.on_start(now, out),
+            ConsumerAppTimer::Consumer(t) => self.with_consumer(out, |c, o| c.on_timer(now, t, o)),
+            ConsumerAppTimer::Processed => {}
         }
         self.step(now, out);
     }
