@@ -8,5 +8,6 @@ pub mod controller;
 pub mod errors;
 pub mod log;
 pub mod message;
+pub mod producer;
 pub mod replica;
 pub mod types;

@@ -1,0 +1,1 @@
+//! Producer compression (`compression.type`): not written yet.
