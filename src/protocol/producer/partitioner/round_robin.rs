@@ -14,9 +14,10 @@
 //! twice for such records and, with an even partition count, whole partitions could be skipped
 //! (often only every other partition received data). Kafka 4.0 removed `onNewBatch` together
 //! with that second call (KAFKA-18295), so `partition()` now runs exactly once per record and
-//! the cycle is strict; this module models that. KAFKA-17632 (Kafka 3.9.1) had patched the same
-//! symptom inside `RoundRobinPartitioner` for 3.x. The `partitioner.class` documentation of
-//! Kafka 4.x still carries the KAFKA-9965 warning about uneven distribution.
+//! the cycle is strict; this module models that. KAFKA-17632 patched the same symptom inside
+//! `RoundRobinPartitioner` itself (it remembered the partition across `onNewBatch`), a fix that
+//! reached the 3.9 branch after 3.9.1. The `partitioner.class` documentation of Kafka 4.x still
+//! carries the KAFKA-9965 warning about uneven distribution.
 //!
 //! Not modelled: the pre-4.0 double call (a simulator of Kafka 4.x has no `onNewBatch`).
 
