@@ -9,3 +9,4 @@ pub mod lab;
 pub mod protocol;
 pub mod scenario;
 pub mod sim;
+pub mod tools;

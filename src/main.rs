@@ -38,6 +38,14 @@ enum Command {
     },
     /// Parse and validate a scenario without running it.
     Validate { file: PathBuf },
+    /// The partition Kafka's default partitioner picks for each key (murmur2, as the Java
+    /// client): one `key<TAB>partition` line per key.
+    Partition {
+        #[arg(long)]
+        partitions: i64,
+        #[arg(long = "key", required = true)]
+        keys: Vec<String>,
+    },
 }
 
 enum Failure {
@@ -98,6 +106,13 @@ fn main() -> ExitCode {
         Some(Command::Run { file, seed, out, json }) => {
             load(&file).and_then(|s| run(&file.display().to_string(), s, seed, out, json))
         }
+        Some(Command::Partition { partitions, keys }) => match kafkasim::tools::partition::run(partitions, &keys) {
+            Ok(lines) => {
+                print!("{lines}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => Err(Failure::Input(format!("kafkasim partition: {e}"))),
+        },
         Some(Command::Validate { file }) => load(&file).map(|(_, s)| {
             println!(
                 "{}: ok ({} broker(s), {} topic(s), {} fault(s), {} check(s))",

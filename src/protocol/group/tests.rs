@@ -230,7 +230,7 @@ fn a_static_member_restarting_in_a_stable_group_does_not_rebalance() {
 #[test]
 fn a_new_coordinator_reloads_offsets_and_members_from_the_log() {
     let tp = TopicPartition::new("t", 0);
-    let records = vec![
+    let records = [
         InternalRecord::OffsetCommit { group_id: GROUP.into(), tp: tp.clone(), offset: 7 },
         InternalRecord::GroupMetadata {
             group_id: GROUP.into(),

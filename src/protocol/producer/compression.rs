@@ -1,1 +1,0 @@
-//! Temporary placeholder until compression lands.
