@@ -6,6 +6,7 @@ pub mod broker;
 pub mod config;
 pub mod controller;
 pub mod errors;
+pub mod group;
 pub mod log;
 pub mod message;
 pub mod replica;

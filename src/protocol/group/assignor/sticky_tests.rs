@@ -1,0 +1,1234 @@
+//! Ported from Apache Kafka's `AbstractStickyAssignorTest` and `StickyAssignorTest` (clients):
+//! each Kafka test's members, subscriptions, owned partitions and generations, re-expressed in the
+//! case format of `test_support`, with the assignment Kafka's `StickyAssignor` returns for them.
+//! Rounds of one test follow each other as Kafka's test runs them: a member's `owned` list in a
+//! later round is what it was assigned before. Kafka's own assertions (balance, stickiness, the
+//! winner of a generation conflict) hold for these outputs; the outputs pin more than they do.
+//! Kafka's randomized and million-partition tests are covered by `property_tests` instead.
+
+use super::group_subscription::GroupSubscription;
+use super::sticky;
+use super::sticky_assignor::member_data;
+use super::test_support::{check, parse_cases, tp};
+use crate::protocol::types::TopicPartition;
+use std::collections::BTreeMap;
+
+/// Expected `partitionsTransferringOwnership` entries: topic, partition, new owner.
+type Transfers = &'static [(&'static str, i32, &'static str)];
+
+/// The `partitionsTransferringOwnership` Kafka's tests assert after `StickyAssignor` runs: the
+/// partitions the constrained algorithm hands to a member other than their previous owner
+/// (`None` after the general algorithm, which leaves Kafka's field `null`).
+#[test]
+fn partitions_transferring_ownership_as_kafka_asserts() {
+    let cases: &[(&str, &str, Option<Transfers>)] = &[
+        ("testOneConsumerOneTopic", "strategy sticky\ntopic topic 3\nmember consumer topics=topic\nrun\n.", Some(&[])),
+        (
+            "testMultipleConsumersMixedTopicSubscriptions",
+            "strategy sticky\ntopic topic1 3\ntopic topic2 2\nmember consumer1 topics=topic1\n\
+             member consumer2 topics=topic1,topic2\nmember consumer3 topics=topic1\nrun\n.",
+            None,
+        ),
+        (
+            "testMaxQuotaConsumerMoreThanNumExpectedMaxCapacityMembers",
+            "strategy sticky\ntopic topic1 2\ntopic topic2 2\n\
+             member consumer1 gen=1 topics=topic1,topic2 owned=topic1:0,topic2:0\n\
+             member consumer2 gen=1 topics=topic1,topic2 owned=topic1:1,topic2:1\n\
+             member consumer3 gen=1 topics=topic1,topic2 owned=\nrun\n.",
+            Some(&[("topic2", 0, "consumer3")]),
+        ),
+        (
+            "testAddRemoveConsumerOneTopic (second round)",
+            "strategy sticky\ntopic topic 3\n\
+             member consumer1 gen=1 topics=topic owned=topic:0,topic:1,topic:2\n\
+             member consumer2 gen=1 topics=topic owned=\nrun\n.",
+            Some(&[("topic", 2, "consumer2")]),
+        ),
+        (
+            "testAddRemoveTwoConsumersTwoTopics (second round)",
+            "strategy sticky\ntopic topic1 3\ntopic topic2 4\n\
+             member consumer1 gen=1 topics=topic1,topic2 owned=topic1:0,topic1:2,topic2:1,topic2:3\n\
+             member consumer2 gen=1 topics=topic1,topic2 owned=topic1:1,topic2:0,topic2:2\n\
+             member consumer3 gen=1 topics=topic1,topic2 owned=\n\
+             member consumer4 gen=1 topics=topic1,topic2 owned=\nrun\n.",
+            Some(&[("topic1", 2, "consumer3"), ("topic2", 2, "consumer4"), ("topic2", 3, "consumer3")]),
+        ),
+        (
+            "testPartitionsTransferringOwnershipIncludeThePartitionClaimedByMultipleConsumersInSameGeneration",
+            "strategy sticky\ntopic topic 3\n\
+             member consumer1 gen=1 topics=topic owned=topic:0,topic:1\n\
+             member consumer2 gen=1 topics=topic owned=topic:0,topic:2\n\
+             member consumer3 gen=1 topics=topic owned=\nrun\n.",
+            Some(&[("topic", 0, "consumer3")]),
+        ),
+        (
+            "testMoveExistingAssignments",
+            "strategy sticky\ntopic topic1 1\ntopic topic2 1\ntopic topic3 1\ntopic topic4 1\n\
+             topic topic5 1\ntopic topic6 1\n\
+             member consumer1 gen=1 topics=topic1,topic2 owned=topic1:0\n\
+             member consumer2 gen=1 topics=topic1,topic2,topic3,topic4 owned=topic2:0,topic3:0\n\
+             member consumer3 gen=1 topics=topic2,topic3,topic4,topic5,topic6 \
+             owned=topic4:0,topic5:0,topic6:0\nrun\n.",
+            None,
+        ),
+        (
+            "testEnsurePartitionsAssignedToHighestGeneration",
+            "strategy sticky\ntopic topic 3\ntopic topic2 3\ntopic topic3 3\n\
+             member consumer1 gen=10 topics=topic,topic2,topic3 owned=topic:0,topic2:0,topic3:0\n\
+             member consumer2 gen=9 topics=topic,topic2,topic3 owned=topic:1,topic2:1,topic3:1\n\
+             member consumer3 gen=8 topics=topic,topic2,topic3 owned=topic2:1,topic3:0,topic3:2\n\
+             run\n.",
+            Some(&[]),
+        ),
+    ];
+    for (kafka_test, input, expected) in cases {
+        let case = parse_cases(input).pop().expect("one case");
+        let join_order = case.subscriptions.keys().map(String::as_str);
+        let group = GroupSubscription::new(&case.partitions_per_topic, join_order, &case.subscriptions);
+        let result = sticky::assign(&group, member_data).expect("Kafka assigns this group");
+        let expected: Option<BTreeMap<TopicPartition, String>> = expected
+            .map(|entries| entries.iter().map(|(topic, p, member)| (tp(topic, *p), member.to_string())).collect());
+        assert_eq!(result.partitions_transferring_ownership, expected, "{kafka_test}");
+    }
+}
+
+/// A Kafka quirk, kept: `allSubscriptionsEqual` takes the first member (in `HashMap` order)
+/// with a non-empty topic list as the reference, so a member with no topics that comes before it
+/// does not make the subscriptions unequal, and the constrained algorithm then hands that member
+/// partitions of a topic it never subscribed to. With the order reversed, the general algorithm
+/// runs and the member without topics gets nothing. (Checked against Kafka's Java classes.)
+#[test]
+fn member_without_topics_visited_first_still_gets_partitions() {
+    check(
+        r"
+strategy sticky
+topic t 4
+member a topics=
+member b topics=t
+run
+a t:0 t:2
+b t:1 t:3
+.
+strategy sticky
+topic t 4
+member a topics=t
+member b topics=
+run
+a t:0 t:1 t:2 t:3
+b
+.
+",
+    );
+}
+
+/// Kafka's failure paths, reproduced: an empty group divides by zero in the constrained
+/// algorithm, and a member set aside from rebalancing (here `F`: the only subscriber of `t9`,
+/// holding all of it) that is also the older-generation owner of a partition that has to move
+/// (`t1-0`) makes the general algorithm dereference a missing entry. (Both checked against
+/// Kafka's Java classes.)
+#[test]
+fn kafka_failures_are_reported_not_hidden() {
+    check(
+        r"
+strategy sticky
+run
+EXCEPTION ArithmeticException
+.
+strategy sticky
+topic t1 4
+topic t9 2
+member A gen=2 topics=t1 owned=t1:0,t1:1,t1:2,t1:3
+member B gen=2 topics=t1 owned=
+member F gen=1 topics=t9 owned=t1:0
+run
+EXCEPTION NullPointerException
+.
+",
+    );
+}
+
+/// A member listing a partition twice claims it twice in one generation: Kafka treats that like
+/// two members claiming it, and trusts neither claim. (Checked against Kafka's Java classes.)
+#[test]
+fn partition_listed_twice_by_one_member_counts_as_doubly_claimed() {
+    check(
+        r"
+strategy sticky
+topic t 3
+member A gen=2 topics=t owned=t:0,t:0,t:1
+member B gen=2 topics=t owned=t:0
+run
+A t:1 t:2
+B t:0
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testOneConsumerNoTopic`.
+#[test]
+fn one_consumer_no_topic() {
+    check(
+        r"
+strategy sticky
+member consumer topics=
+run
+consumer
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testOneConsumerNonexistentTopic`.
+#[test]
+fn one_consumer_nonexistent_topic() {
+    check(
+        r"
+strategy sticky
+topic topic 0
+member consumer topics=topic
+run
+consumer
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testOneConsumerOneTopic`.
+#[test]
+fn one_consumer_one_topic() {
+    check(
+        r"
+strategy sticky
+topic topic 3
+member consumer topics=topic
+run
+consumer topic:0 topic:1 topic:2
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testOnlyAssignsPartitionsFromSubscribedTopics`: owned partitions of an unknown topic are dropped.
+#[test]
+fn only_assigns_partitions_from_subscribed_topics() {
+    check(
+        r"
+strategy sticky
+topic topic 2
+member consumer gen=1 topics=topic owned=topic:0,topic:1,other:0,other:1
+run
+consumer topic:0 topic:1
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testOneConsumerMultipleTopics`.
+#[test]
+fn one_consumer_multiple_topics() {
+    check(
+        r"
+strategy sticky
+topic topic1 1
+topic topic2 2
+member consumer topics=topic1,topic2
+run
+consumer topic1:0 topic2:0 topic2:1
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testTwoConsumersOneTopicOnePartition`.
+#[test]
+fn two_consumers_one_topic_one_partition() {
+    check(
+        r"
+strategy sticky
+topic topic 1
+member consumer1 topics=topic
+member consumer2 topics=topic
+run
+consumer1 topic:0
+consumer2
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testTwoConsumersOneTopicTwoPartitions`.
+#[test]
+fn two_consumers_one_topic_two_partitions() {
+    check(
+        r"
+strategy sticky
+topic topic 2
+member consumer1 topics=topic
+member consumer2 topics=topic
+run
+consumer1 topic:0
+consumer2 topic:1
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testMultipleConsumersMixedTopicSubscriptions`: the general algorithm.
+#[test]
+fn multiple_consumers_mixed_topic_subscriptions() {
+    check(
+        r"
+strategy sticky
+topic topic1 3
+topic topic2 2
+member consumer1 topics=topic1
+member consumer2 topics=topic1,topic2
+member consumer3 topics=topic1
+run
+consumer1 topic1:0 topic1:2
+consumer2 topic2:0 topic2:1
+consumer3 topic1:1
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testTwoConsumersTwoTopicsSixPartitions`.
+#[test]
+fn two_consumers_two_topics_six_partitions() {
+    check(
+        r"
+strategy sticky
+topic topic1 3
+topic topic2 3
+member consumer1 topics=topic1,topic2
+member consumer2 topics=topic1,topic2
+run
+consumer1 topic1:0 topic1:2 topic2:1
+consumer2 topic1:1 topic2:0 topic2:2
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testConsumerOwningMinQuotaExpectedMaxQuota`.
+#[test]
+fn consumer_owning_min_quota_expected_max_quota() {
+    check(
+        r"
+strategy sticky
+topic topic1 2
+topic topic2 3
+member consumer1 gen=1 topics=topic1,topic2 owned=topic1:0,topic2:1
+member consumer2 gen=1 topics=topic1,topic2 owned=topic1:1,topic2:2
+run
+consumer1 topic1:0 topic2:1 topic2:0
+consumer2 topic1:1 topic2:2
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testMaxQuotaConsumerMoreThanNumExpectedMaxCapacityMembers`: topic2-0 changes owner.
+#[test]
+fn max_quota_consumer_more_than_num_expected_max_capacity_members() {
+    check(
+        r"
+strategy sticky
+topic topic1 2
+topic topic2 2
+member consumer1 gen=1 topics=topic1,topic2 owned=topic1:0,topic2:0
+member consumer2 gen=1 topics=topic1,topic2 owned=topic1:1,topic2:1
+member consumer3 gen=1 topics=topic1,topic2 owned=
+run
+consumer1 topic1:0
+consumer2 topic1:1 topic2:1
+consumer3 topic2:0
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testAllConsumersAreUnderMinQuota`.
+#[test]
+fn all_consumers_are_under_min_quota() {
+    check(
+        r"
+strategy sticky
+topic topic1 2
+topic topic2 3
+member consumer1 gen=1 topics=topic1,topic2 owned=topic1:0
+member consumer2 gen=1 topics=topic1,topic2 owned=topic1:1
+member consumer3 gen=1 topics=topic1,topic2 owned=
+run
+consumer1 topic1:0 topic2:1
+consumer2 topic1:1 topic2:2
+consumer3 topic2:0
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testAddRemoveConsumerOneTopic`: a member joins, then the first leaves.
+#[test]
+fn add_remove_consumer_one_topic() {
+    check(
+        r"
+strategy sticky
+topic topic 3
+member consumer1 topics=topic
+run
+consumer1 topic:0 topic:1 topic:2
+.
+strategy sticky
+topic topic 3
+member consumer1 gen=1 topics=topic owned=topic:0,topic:1,topic:2
+member consumer2 gen=1 topics=topic owned=
+run
+consumer1 topic:0 topic:1
+consumer2 topic:2
+.
+strategy sticky
+topic topic 3
+member consumer2 gen=1 topics=topic owned=topic:2
+run
+consumer2 topic:2 topic:0 topic:1
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testTopicBalanceAfterReassignment`: each member gets the same share of each topic as members come and go.
+#[test]
+fn topic_balance_after_reassignment() {
+    check(
+        r"
+strategy sticky
+topic topic1 12
+topic topic2 12
+member consumer1 topics=topic1,topic2
+run
+consumer1 topic1:0 topic1:1 topic1:2 topic1:3 topic1:4 topic1:5 topic1:6 topic1:7 topic1:8 topic1:9 topic1:10 topic1:11 topic2:0 topic2:1 topic2:2 topic2:3 topic2:4 topic2:5 topic2:6 topic2:7 topic2:8 topic2:9 topic2:10 topic2:11
+.
+strategy sticky
+topic topic1 12
+topic topic2 12
+member consumer1 gen=1 topics=topic1,topic2 owned=topic1:0,topic1:1,topic1:2,topic1:3,topic1:4,topic1:5,topic1:6,topic1:7,topic1:8,topic1:9,topic1:10,topic1:11,topic2:0,topic2:1,topic2:2,topic2:3,topic2:4,topic2:5,topic2:6,topic2:7,topic2:8,topic2:9,topic2:10,topic2:11
+member consumer2 gen=1 topics=topic1,topic2 owned=
+run
+consumer1 topic1:0 topic2:0 topic1:1 topic2:1 topic1:2 topic2:2 topic1:3 topic2:3 topic1:4 topic2:4 topic1:5 topic2:5
+consumer2 topic1:6 topic1:7 topic1:8 topic1:9 topic1:10 topic1:11 topic2:6 topic2:7 topic2:8 topic2:9 topic2:10 topic2:11
+.
+strategy sticky
+topic topic1 12
+topic topic2 12
+member consumer1 gen=1 topics=topic1,topic2 owned=topic1:0,topic2:0,topic1:1,topic2:1,topic1:2,topic2:2,topic1:3,topic2:3,topic1:4,topic2:4,topic1:5,topic2:5
+member consumer2 gen=1 topics=topic1,topic2 owned=topic1:6,topic1:7,topic1:8,topic1:9,topic1:10,topic1:11,topic2:6,topic2:7,topic2:8,topic2:9,topic2:10,topic2:11
+member consumer3 gen=1 topics=topic1,topic2 owned=
+member consumer4 gen=1 topics=topic1,topic2 owned=
+run
+consumer1 topic1:0 topic2:0 topic1:1 topic2:1 topic1:2 topic2:2
+consumer2 topic1:6 topic2:6 topic1:7 topic2:7 topic1:8 topic2:8
+consumer3 topic1:3 topic1:5 topic1:10 topic2:3 topic2:5 topic2:10
+consumer4 topic1:4 topic1:9 topic1:11 topic2:4 topic2:9 topic2:11
+.
+strategy sticky
+topic topic1 12
+topic topic2 12
+member consumer3 gen=1 topics=topic1,topic2 owned=topic1:3,topic1:5,topic1:10,topic2:3,topic2:5,topic2:10
+member consumer4 gen=1 topics=topic1,topic2 owned=topic1:4,topic1:9,topic1:11,topic2:4,topic2:9,topic2:11
+run
+consumer3 topic1:3 topic2:3 topic1:5 topic2:5 topic1:10 topic2:10 topic1:0 topic1:2 topic1:7 topic2:0 topic2:2 topic2:7
+consumer4 topic1:4 topic2:4 topic1:9 topic2:9 topic1:11 topic2:11 topic1:1 topic1:6 topic1:8 topic2:1 topic2:6 topic2:8
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testAddRemoveTwoConsumersTwoTopics`.
+#[test]
+fn add_remove_two_consumers_two_topics() {
+    check(
+        r"
+strategy sticky
+topic topic1 3
+topic topic2 4
+member consumer1 topics=topic1,topic2
+member consumer2 topics=topic1,topic2
+run
+consumer1 topic1:0 topic1:2 topic2:1 topic2:3
+consumer2 topic1:1 topic2:0 topic2:2
+.
+strategy sticky
+topic topic1 3
+topic topic2 4
+member consumer1 gen=1 topics=topic1,topic2 owned=topic1:0,topic1:2,topic2:1,topic2:3
+member consumer2 gen=1 topics=topic1,topic2 owned=topic1:1,topic2:0,topic2:2
+member consumer3 gen=1 topics=topic1,topic2 owned=
+member consumer4 gen=1 topics=topic1,topic2 owned=
+run
+consumer1 topic1:0 topic2:1
+consumer2 topic2:0 topic1:1
+consumer3 topic1:2 topic2:3
+consumer4 topic2:2
+.
+strategy sticky
+topic topic1 3
+topic topic2 4
+member consumer3 gen=1 topics=topic1,topic2 owned=topic1:2,topic2:3
+member consumer4 gen=1 topics=topic1,topic2 owned=topic2:2
+run
+consumer3 topic1:2 topic2:3 topic1:0 topic2:1
+consumer4 topic2:2 topic1:1 topic2:0
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testPoorRoundRobinAssignmentScenario`: where roundrobin leaves consumer3 empty.
+#[test]
+fn poor_round_robin_assignment_scenario() {
+    check(
+        r"
+strategy sticky
+topic topic1 2
+topic topic2 1
+topic topic3 2
+topic topic4 1
+topic topic5 2
+member consumer1 topics=topic1,topic2,topic3,topic4,topic5
+member consumer2 topics=topic1,topic3,topic5
+member consumer3 topics=topic1,topic3,topic5
+member consumer4 topics=topic1,topic2,topic3,topic4,topic5
+run
+consumer1 topic2:0 topic3:0
+consumer2 topic1:0 topic3:1
+consumer3 topic1:1 topic5:0
+consumer4 topic4:0 topic5:1
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testAddRemoveTopicTwoConsumers`: a topic is added, then the first one deleted.
+#[test]
+fn add_remove_topic_two_consumers() {
+    check(
+        r"
+strategy sticky
+topic topic 3
+member consumer1 topics=topic
+member consumer2 topics=topic
+run
+consumer1 topic:0 topic:2
+consumer2 topic:1
+.
+strategy sticky
+topic topic 3
+topic topic2 3
+member consumer1 gen=1 topics=topic,topic2 owned=topic:0,topic:2
+member consumer2 gen=1 topics=topic,topic2 owned=topic:1
+run
+consumer1 topic:0 topic:2 topic2:0
+consumer2 topic:1 topic2:1 topic2:2
+.
+strategy sticky
+topic topic2 3
+member consumer1 gen=1 topics=topic2 owned=topic:0,topic:2,topic2:0
+member consumer2 gen=1 topics=topic2 owned=topic:1,topic2:1,topic2:2
+run
+consumer1 topic2:0
+consumer2 topic2:1 topic2:2
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testReassignmentAfterOneConsumerAdded`: Kafka's test passes no owned partitions in the second round.
+#[test]
+fn reassignment_after_one_consumer_added() {
+    check(
+        r"
+strategy sticky
+topic topic 20
+member c01 topics=topic
+member c02 topics=topic
+member c03 topics=topic
+member c04 topics=topic
+member c05 topics=topic
+member c06 topics=topic
+member c07 topics=topic
+member c08 topics=topic
+member c09 topics=topic
+run
+c01 topic:0 topic:9 topic:18
+c02 topic:1 topic:10 topic:19
+c03 topic:2 topic:11
+c04 topic:3 topic:12
+c05 topic:4 topic:13
+c06 topic:5 topic:14
+c07 topic:6 topic:15
+c08 topic:7 topic:16
+c09 topic:8 topic:17
+.
+strategy sticky
+topic topic 20
+member c01 topics=topic
+member c02 topics=topic
+member c03 topics=topic
+member c04 topics=topic
+member c05 topics=topic
+member c06 topics=topic
+member c07 topics=topic
+member c08 topics=topic
+member c09 topics=topic
+member c10 topics=topic
+run
+c01 topic:0 topic:10
+c02 topic:1 topic:11
+c03 topic:2 topic:12
+c04 topic:3 topic:13
+c05 topic:4 topic:14
+c06 topic:5 topic:15
+c07 topic:6 topic:16
+c08 topic:7 topic:17
+c09 topic:8 topic:18
+c10 topic:9 topic:19
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testNewSubscription`: c0 subscribes to t1 in the second round.
+#[test]
+fn new_subscription() {
+    check(
+        r"
+strategy sticky
+topic t1 1
+topic t2 1
+topic t3 1
+topic t4 1
+member c0 topics=
+member c1 topics=t1
+member c2 topics=t2,t3,t4
+run
+c0
+c1 t1:0
+c2 t2:0 t3:0 t4:0
+.
+strategy sticky
+topic t1 1
+topic t2 1
+topic t3 1
+topic t4 1
+member c0 topics=t1
+member c1 topics=t1
+member c2 topics=t2,t3,t4
+run
+c0 t1:0
+c1
+c2 t2:0 t3:0 t4:0
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testMoveExistingAssignments`.
+#[test]
+fn move_existing_assignments() {
+    check(
+        r"
+strategy sticky
+topic topic1 1
+topic topic2 1
+topic topic3 1
+topic topic4 1
+topic topic5 1
+topic topic6 1
+member consumer1 gen=1 topics=topic1,topic2 owned=topic1:0
+member consumer2 gen=1 topics=topic1,topic2,topic3,topic4 owned=topic2:0,topic3:0
+member consumer3 gen=1 topics=topic2,topic3,topic4,topic5,topic6 owned=topic4:0,topic5:0,topic6:0
+run
+consumer1 topic1:0
+consumer2 topic2:0 topic3:0
+consumer3 topic4:0 topic5:0 topic6:0
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testStickiness`: the potential leader leaves; the others keep their partition.
+#[test]
+fn stickiness() {
+    check(
+        r"
+strategy sticky
+topic topic1 3
+member consumer1 topics=topic1
+member consumer2 topics=topic1
+member consumer3 topics=topic1
+member consumer4 topics=topic1
+run
+consumer1 topic1:0
+consumer2 topic1:1
+consumer3 topic1:2
+consumer4
+.
+strategy sticky
+topic topic1 3
+member consumer2 gen=1 topics=topic1 owned=topic1:1
+member consumer3 gen=1 topics=topic1 owned=topic1:2
+member consumer4 gen=1 topics=topic1 owned=
+run
+consumer2 topic1:1
+consumer3 topic1:2
+consumer4 topic1:0
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testNoExceptionThrownWhenOnlySubscribedTopicDeleted`.
+#[test]
+fn no_exception_thrown_when_only_subscribed_topic_deleted() {
+    check(
+        r"
+strategy sticky
+topic topic 3
+member consumer topics=topic
+run
+consumer topic:0 topic:1 topic:2
+.
+strategy sticky
+member consumer gen=1 topics=topic owned=topic:0,topic:1,topic:2
+run
+consumer
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testAllConsumersReachExpectedQuotaAndAreConsideredFilled`.
+#[test]
+fn all_consumers_reach_expected_quota_and_are_considered_filled() {
+    check(
+        r"
+strategy sticky
+topic topic 4
+member consumer1 gen=1 topics=topic owned=topic:0,topic:1
+member consumer2 gen=1 topics=topic owned=topic:2
+member consumer3 gen=1 topics=topic owned=
+run
+consumer1 topic:0 topic:1
+consumer2 topic:2
+consumer3 topic:3
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testOwnedPartitionsAreInvalidatedForConsumerWithStaleGeneration`.
+#[test]
+fn owned_partitions_are_invalidated_for_consumer_with_stale_generation() {
+    check(
+        r"
+strategy sticky
+topic topic 3
+topic topic2 3
+member consumer1 gen=10 topics=topic,topic2 owned=topic:0,topic:2,topic2:1
+member consumer2 gen=9 topics=topic,topic2 owned=topic:0,topic:2,topic2:1
+run
+consumer1 topic:0 topic2:1 topic:2
+consumer2 topic:1 topic2:0 topic2:2
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testOwnedPartitionsAreInvalidatedForConsumerWithNoGeneration`.
+#[test]
+fn owned_partitions_are_invalidated_for_consumer_with_no_generation() {
+    check(
+        r"
+strategy sticky
+topic topic 3
+topic topic2 3
+member consumer1 gen=10 topics=topic,topic2 owned=topic:0,topic:2,topic2:1
+member consumer2 gen=-1 topics=topic,topic2 owned=topic:0,topic:2,topic2:1
+run
+consumer1 topic:0 topic2:1 topic:2
+consumer2 topic:1 topic2:0 topic2:2
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testPartitionsTransferringOwnershipIncludeThePartitionClaimedByMultipleConsumersInSameGeneration`, and the Sticky/CooperativeStickyAssignorTest variants testAllConsumersHaveOwnedPartitionInvalidatedWhenClaimedByMultipleConsumersInSameGenerationWithEqualPartitionsPerConsumer (topic-0 is claimed by two members of generation 1.
+#[test]
+fn partitions_claimed_by_multiple_consumers_in_same_generation() {
+    check(
+        r"
+strategy sticky
+topic topic 3
+member consumer1 gen=1 topics=topic owned=topic:0,topic:1
+member consumer2 gen=1 topics=topic owned=topic:0,topic:2
+member consumer3 gen=1 topics=topic owned=
+run
+consumer1 topic:1
+consumer2 topic:2
+consumer3 topic:0
+.
+",
+    );
+}
+
+/// Kafka's `Sticky/CooperativeStickyAssignorTest.testAllConsumersHaveOwnedPartitionInvalidatedWhenClaimedByMultipleConsumersInSameGenerationWithUnequalPartitionsPerConsumer`.
+#[test]
+fn partitions_claimed_by_multiple_consumers_with_unequal_partitions_per_consumer() {
+    check(
+        r"
+strategy sticky
+topic topic 4
+member consumer1 gen=1 topics=topic owned=topic:0,topic:1
+member consumer2 gen=1 topics=topic owned=topic:0,topic:2
+member consumer3 gen=1 topics=topic owned=
+run
+consumer1 topic:1 topic:3
+consumer2 topic:2
+consumer3 topic:0
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testEnsurePartitionsAssignedToHighestGeneration`.
+#[test]
+fn ensure_partitions_assigned_to_highest_generation() {
+    check(
+        r"
+strategy sticky
+topic topic 3
+topic topic2 3
+topic topic3 3
+member consumer1 gen=10 topics=topic,topic2,topic3 owned=topic:0,topic2:0,topic3:0
+member consumer2 gen=9 topics=topic,topic2,topic3 owned=topic:1,topic2:1,topic3:1
+member consumer3 gen=8 topics=topic,topic2,topic3 owned=topic2:1,topic3:0,topic3:2
+run
+consumer1 topic:0 topic2:0 topic3:0
+consumer2 topic:1 topic2:1 topic3:1
+consumer3 topic3:2 topic:2 topic2:2
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testNoReassignmentOnCurrentMembers`: the new member gets what no current member owns.
+#[test]
+fn no_reassignment_on_current_members() {
+    check(
+        r"
+strategy sticky
+topic topic 3
+topic topic1 3
+topic topic2 3
+topic topic3 3
+member consumer1 gen=-1 topics=topic,topic2,topic3,topic1 owned=
+member consumer2 gen=9 topics=topic,topic2,topic3,topic1 owned=topic:0,topic2:0,topic1:0
+member consumer3 gen=8 topics=topic,topic2,topic3,topic1 owned=topic3:2,topic2:2,topic1:1
+member consumer4 gen=7 topics=topic,topic2,topic3,topic1 owned=topic3:1,topic:1,topic:2
+run
+consumer1 topic1:2 topic2:1 topic3:0
+consumer2 topic:0 topic1:0 topic2:0
+consumer3 topic1:1 topic2:2 topic3:2
+consumer4 topic:1 topic3:1 topic:2
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testOwnedPartitionsAreInvalidatedForConsumerWithMultipleGeneration`.
+#[test]
+fn owned_partitions_are_invalidated_for_consumer_with_multiple_generation() {
+    check(
+        r"
+strategy sticky
+topic topic 3
+topic topic2 3
+member consumer1 gen=10 topics=topic,topic2 owned=topic:0,topic2:1,topic:1
+member consumer2 gen=8 topics=topic,topic2 owned=topic:0,topic2:1,topic2:2
+run
+consumer1 topic:0 topic:1 topic2:1
+consumer2 topic2:2 topic:2 topic2:0
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testSubscriptionNotEqualAndAssignSamePartitionWith3Generation`: all six orders of three generations.
+#[test]
+fn subscription_not_equal_and_assign_same_partition_with_3_generation() {
+    check(
+        r"
+strategy sticky
+topic topic 6
+topic topic1 1
+member consumer1 gen=1 topics=topic owned=topic:0,topic:2
+member consumer2 gen=2 topics=topic owned=topic:1,topic:2,topic:3
+member consumer3 gen=3 topics=topic owned=topic:2,topic:4,topic:5
+member consumer4 gen=2 topics=topic1 owned=topic1:0
+run
+consumer1 topic:0 topic:2
+consumer2 topic:1 topic:3
+consumer3 topic:4 topic:5
+consumer4 topic1:0
+.
+strategy sticky
+topic topic 6
+topic topic1 1
+member consumer1 gen=1 topics=topic owned=topic:0,topic:2
+member consumer2 gen=3 topics=topic owned=topic:1,topic:2,topic:3
+member consumer3 gen=2 topics=topic owned=topic:2,topic:4,topic:5
+member consumer4 gen=2 topics=topic1 owned=topic1:0
+run
+consumer1 topic:0 topic:1
+consumer2 topic:2 topic:3
+consumer3 topic:4 topic:5
+consumer4 topic1:0
+.
+strategy sticky
+topic topic 6
+topic topic1 1
+member consumer1 gen=2 topics=topic owned=topic:0,topic:2
+member consumer2 gen=1 topics=topic owned=topic:1,topic:2,topic:3
+member consumer3 gen=3 topics=topic owned=topic:2,topic:4,topic:5
+member consumer4 gen=2 topics=topic1 owned=topic1:0
+run
+consumer1 topic:0 topic:2
+consumer2 topic:1 topic:3
+consumer3 topic:4 topic:5
+consumer4 topic1:0
+.
+strategy sticky
+topic topic 6
+topic topic1 1
+member consumer1 gen=2 topics=topic owned=topic:0,topic:2
+member consumer2 gen=3 topics=topic owned=topic:1,topic:2,topic:3
+member consumer3 gen=1 topics=topic owned=topic:2,topic:4,topic:5
+member consumer4 gen=2 topics=topic1 owned=topic1:0
+run
+consumer1 topic:0 topic:1
+consumer2 topic:2 topic:3
+consumer3 topic:4 topic:5
+consumer4 topic1:0
+.
+strategy sticky
+topic topic 6
+topic topic1 1
+member consumer1 gen=3 topics=topic owned=topic:0,topic:2
+member consumer2 gen=1 topics=topic owned=topic:1,topic:2,topic:3
+member consumer3 gen=2 topics=topic owned=topic:2,topic:4,topic:5
+member consumer4 gen=2 topics=topic1 owned=topic1:0
+run
+consumer1 topic:0 topic:2
+consumer2 topic:1 topic:3
+consumer3 topic:4 topic:5
+consumer4 topic1:0
+.
+strategy sticky
+topic topic 6
+topic topic1 1
+member consumer1 gen=3 topics=topic owned=topic:0,topic:2
+member consumer2 gen=2 topics=topic owned=topic:1,topic:2,topic:3
+member consumer3 gen=1 topics=topic owned=topic:2,topic:4,topic:5
+member consumer4 gen=2 topics=topic1 owned=topic1:0
+run
+consumer1 topic:0 topic:2
+consumer2 topic:1 topic:3
+consumer3 topic:4 topic:5
+consumer4 topic1:0
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testRackAwareAssignmentWithUniformSubscription`, the assignments without racks.
+#[test]
+fn uniform_subscription_without_racks() {
+    check(
+        r"
+strategy sticky
+topic t1 6
+topic t2 7
+topic t3 2
+member consumer0 topics=t1,t2,t3
+member consumer1 topics=t1,t2,t3
+member consumer2 topics=t1,t2,t3
+run
+consumer0 t1:0 t1:3 t2:0 t2:3 t2:6
+consumer1 t1:1 t1:4 t2:1 t2:4 t3:0
+consumer2 t1:2 t1:5 t2:2 t2:5 t3:1
+.
+",
+    );
+}
+
+/// Kafka's `AbstractStickyAssignorTest.testRackAwareAssignmentWithNonEqualSubscription`, the first assignment without racks.
+#[test]
+fn non_equal_subscription_without_racks() {
+    check(
+        r"
+strategy sticky
+topic t1 6
+topic t2 7
+topic t3 2
+member consumer0 topics=t1,t2,t3
+member consumer1 topics=t1,t2,t3
+member consumer2 topics=t1,t3
+run
+consumer0 t2:0 t2:2 t2:4 t2:6 t1:5
+consumer1 t2:1 t2:3 t2:5 t1:3 t3:0
+consumer2 t1:0 t1:1 t1:2 t1:4 t3:1
+.
+",
+    );
+}
+
+/// Kafka's `StickyAssignorTest.testAssignmentWithMultipleGenerations1`: isAllSubscriptionsEqual = true.
+#[test]
+fn assignment_with_multiple_generations_1_equal_subscriptions() {
+    check(
+        r"
+strategy sticky
+topic topic 6
+topic topic2 6
+member consumer1 topics=topic,topic2
+member consumer2 topics=topic,topic2
+member consumer3 topics=topic,topic2
+run
+consumer1 topic:0 topic:3 topic2:0 topic2:3
+consumer2 topic:1 topic:4 topic2:1 topic2:4
+consumer3 topic:2 topic:5 topic2:2 topic2:5
+.
+strategy sticky
+topic topic 6
+topic topic2 6
+member consumer1 gen=1 topics=topic,topic2 owned=topic:0,topic:3,topic2:0,topic2:3
+member consumer2 gen=1 topics=topic,topic2 owned=topic:1,topic:4,topic2:1,topic2:4
+run
+consumer1 topic:0 topic2:0 topic:3 topic2:3 topic:2 topic2:2
+consumer2 topic:1 topic2:1 topic:4 topic2:4 topic:5 topic2:5
+.
+strategy sticky
+topic topic 6
+topic topic2 6
+member consumer2 gen=2 topics=topic,topic2 owned=topic:1,topic2:1,topic:4,topic2:4,topic:5,topic2:5
+member consumer3 gen=1 topics=topic,topic2 owned=topic:2,topic:5,topic2:2,topic2:5
+run
+consumer2 topic:1 topic2:1 topic:4 topic2:4 topic:5 topic2:5
+consumer3 topic:2 topic2:2 topic:0 topic:3 topic2:0 topic2:3
+.
+",
+    );
+}
+
+/// Kafka's `StickyAssignorTest.testAssignmentWithMultipleGenerations1`: isAllSubscriptionsEqual = false.
+#[test]
+fn assignment_with_multiple_generations_1_unequal_subscriptions() {
+    check(
+        r"
+strategy sticky
+topic topic 6
+topic topic2 6
+member consumer1 topics=topic,topic2
+member consumer2 topics=topic
+member consumer3 topics=topic,topic2
+run
+consumer1 topic2:0 topic2:2 topic2:4 topic:3
+consumer2 topic:0 topic:1 topic:2 topic:4
+consumer3 topic2:1 topic2:3 topic2:5 topic:5
+.
+strategy sticky
+topic topic 6
+topic topic2 6
+member consumer1 gen=1 topics=topic,topic2 owned=topic2:0,topic2:2,topic2:4,topic:3
+member consumer2 gen=1 topics=topic owned=topic:0,topic:1,topic:2,topic:4
+run
+consumer1 topic2:0 topic2:2 topic2:4 topic2:1 topic2:3 topic2:5
+consumer2 topic:0 topic:1 topic:2 topic:4 topic:5 topic:3
+.
+strategy sticky
+topic topic 6
+topic topic2 6
+member consumer2 gen=2 topics=topic owned=topic:0,topic:1,topic:2,topic:4,topic:5,topic:3
+member consumer3 gen=1 topics=topic,topic2 owned=topic2:1,topic2:3,topic2:5,topic:5
+run
+consumer2 topic:0 topic:1 topic:2 topic:4 topic:5 topic:3
+consumer3 topic2:1 topic2:3 topic2:5 topic2:0 topic2:2 topic2:4
+.
+",
+    );
+}
+
+/// Kafka's `StickyAssignorTest.testAssignmentWithMultipleGenerations2`: isAllSubscriptionsEqual = true.
+#[test]
+fn assignment_with_multiple_generations_2_equal_subscriptions() {
+    check(
+        r"
+strategy sticky
+topic topic 4
+topic topic2 4
+topic topic3 4
+member consumer1 topics=topic,topic2,topic3
+member consumer2 topics=topic,topic2,topic3
+member consumer3 topics=topic,topic2,topic3
+run
+consumer1 topic:0 topic:3 topic2:2 topic3:1
+consumer2 topic:1 topic2:0 topic2:3 topic3:2
+consumer3 topic:2 topic2:1 topic3:0 topic3:3
+.
+strategy sticky
+topic topic 4
+topic topic2 4
+topic topic3 4
+member consumer2 gen=1 topics=topic,topic2,topic3 owned=topic:1,topic2:0,topic2:3,topic3:2
+run
+consumer2 topic2:0 topic:1 topic3:2 topic2:3 topic:0 topic:2 topic:3 topic2:1 topic2:2 topic3:0 topic3:1 topic3:3
+.
+strategy sticky
+topic topic 4
+topic topic2 4
+topic topic3 4
+member consumer1 gen=1 topics=topic,topic2,topic3 owned=topic:0,topic:3,topic2:2,topic3:1
+member consumer2 gen=2 topics=topic,topic2,topic3 owned=topic2:0,topic:1,topic3:2,topic2:3,topic:0,topic:2,topic:3,topic2:1,topic2:2,topic3:0,topic3:1,topic3:3
+member consumer3 gen=1 topics=topic,topic2,topic3 owned=topic:2,topic2:1,topic3:0,topic3:3
+run
+consumer1 topic:2 topic2:1 topic2:3 topic3:2
+consumer2 topic:0 topic2:0 topic3:0 topic:1
+consumer3 topic:3 topic2:2 topic3:1 topic3:3
+.
+",
+    );
+}
+
+/// Kafka's `StickyAssignorTest.testAssignmentWithMultipleGenerations2`: isAllSubscriptionsEqual = false.
+#[test]
+fn assignment_with_multiple_generations_2_unequal_subscriptions() {
+    check(
+        r"
+strategy sticky
+topic topic 4
+topic topic2 4
+topic topic3 4
+member consumer1 topics=topic
+member consumer2 topics=topic,topic2,topic3
+member consumer3 topics=topic,topic2
+run
+consumer1 topic:0 topic:1 topic:2 topic:3
+consumer2 topic3:0 topic3:1 topic3:2 topic3:3
+consumer3 topic2:0 topic2:1 topic2:2 topic2:3
+.
+strategy sticky
+topic topic 4
+topic topic2 4
+topic topic3 4
+member consumer2 gen=1 topics=topic,topic2,topic3 owned=topic3:0,topic3:1,topic3:2,topic3:3
+run
+consumer2 topic3:0 topic3:1 topic3:2 topic3:3 topic:0 topic:1 topic:2 topic:3 topic2:0 topic2:1 topic2:2 topic2:3
+.
+strategy sticky
+topic topic 4
+topic topic2 4
+topic topic3 4
+member consumer1 gen=1 topics=topic owned=topic:0,topic:1,topic:2,topic:3
+member consumer2 gen=2 topics=topic,topic2,topic3 owned=topic3:0,topic3:1,topic3:2,topic3:3,topic:0,topic:1,topic:2,topic:3,topic2:0,topic2:1,topic2:2,topic2:3
+member consumer3 gen=1 topics=topic,topic2 owned=topic2:0,topic2:1,topic2:2,topic2:3
+run
+consumer1 topic:0 topic:1 topic:2 topic:3
+consumer2 topic3:0 topic3:1 topic3:2 topic3:3
+consumer3 topic2:0 topic2:1 topic2:2 topic2:3
+.
+",
+    );
+}
+
+/// Kafka's `StickyAssignorTest.testAssignmentWithConflictingPreviousGenerations`: isAllSubscriptionsEqual = true.
+#[test]
+fn assignment_with_conflicting_previous_generations_equal_subscriptions() {
+    check(
+        r"
+strategy sticky
+topic topic 4
+topic topic2 4
+topic topic3 4
+member consumer1 gen=1 topics=topic,topic2,topic3 owned=topic:0,topic:1,topic:2,topic2:2,topic2:3,topic3:0
+member consumer2 gen=2 topics=topic,topic2,topic3 owned=topic:0,topic:1,topic2:0,topic2:1,topic2:2,topic2:3
+member consumer3 gen=2 topics=topic,topic2,topic3 owned=topic:2,topic:3,topic3:0,topic3:1,topic3:2,topic3:3
+run
+consumer1 topic:3 topic2:2 topic2:3 topic3:3
+consumer2 topic:0 topic2:0 topic:1 topic2:1
+consumer3 topic3:0 topic3:1 topic:2 topic3:2
+.
+",
+    );
+}
+
+/// Kafka's `StickyAssignorTest.testAssignmentWithConflictingPreviousGenerations`: isAllSubscriptionsEqual = false.
+#[test]
+fn assignment_with_conflicting_previous_generations_unequal_subscriptions() {
+    check(
+        r"
+strategy sticky
+topic topic 4
+topic topic2 4
+topic topic3 4
+member consumer1 gen=1 topics=topic owned=topic:0,topic:1,topic:2,topic:3
+member consumer2 gen=2 topics=topic,topic2 owned=topic:0,topic:1,topic2:0,topic2:1,topic2:2,topic2:3
+member consumer3 gen=2 topics=topic,topic2,topic3 owned=topic:2,topic:3,topic3:0,topic3:1,topic3:2,topic3:3
+run
+consumer1 topic:0 topic:1 topic:2 topic:3
+consumer2 topic2:0 topic2:1 topic2:2 topic2:3
+consumer3 topic3:0 topic3:1 topic3:2 topic3:3
+.
+",
+    );
+}
+
+/// Kafka's `StickyAssignorTest.testSchemaBackwardCompatibility`: consumer2's userData has the v0 schema: partitions, no generation.
+#[test]
+fn schema_backward_compatibility() {
+    check(
+        r"
+strategy sticky
+topic topic 3
+member consumer1 gen=1 topics=topic owned=topic:0,topic:2
+member consumer2 topics=topic owned=topic:1
+member consumer3 topics=topic
+run
+consumer1 topic:0
+consumer2 topic:1
+consumer3 topic:2
+.
+",
+    );
+}
+
+/// Kafka's `Sticky/CooperativeStickyAssignorTest.testAssignorWithOldVersionSubscriptions`: protocol v0/v1 subscriptions carry the generation in userData.
+#[test]
+fn assignor_with_old_version_subscriptions() {
+    check(
+        r"
+strategy sticky
+topic topic1 3
+member consumer1 gen=1 topics=topic1 owned=topic1:0
+member consumer2 gen=1 topics=topic1 owned=topic1:1
+member consumer3 gen=1 topics=topic1 owned=
+run
+consumer1 topic1:0
+consumer2 topic1:1
+consumer3 topic1:2
+.
+",
+    );
+}
