@@ -44,6 +44,8 @@ mod cooperative_sticky_tests;
 #[cfg(test)]
 mod kafka_golden_tests;
 #[cfg(test)]
+mod property_tests;
+#[cfg(test)]
 mod range_tests;
 #[cfg(test)]
 mod round_robin_tests;
