@@ -39,7 +39,8 @@ pub(crate) fn assign(group: &GroupSubscription<'_>) -> Result<Assignment, Assign
     // `adjustAssignment`: revoke first, assign in the follow-up rebalance.
     for (partition, consumer) in &partitions_transferring_ownership {
         let partitions = assignment.get_mut(consumer).expect("the new owner is a member");
-        remove_first(partitions, partition);
+        let removed = remove_first(partitions, partition);
+        debug_assert!(removed, "{partition} was assigned to {consumer}");
     }
     Ok(assignment)
 }

@@ -31,7 +31,7 @@ pub(crate) fn assign(group: &GroupSubscription<'_>) -> Result<Assignment, Assign
     if members.is_empty() {
         return Err(AssignmentError {
             exception: "IllegalArgumentException",
-            message: "CircularIterator can only be used on non-empty lists".to_string(),
+            message: "there is no member to deal the partitions to".to_string(),
         });
     }
 

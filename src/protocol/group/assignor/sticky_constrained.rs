@@ -140,7 +140,7 @@ impl ConstrainedAssignmentBuilder<'_> {
             } else if under.is_empty() && self.unfilled_members_with_exactly_min_quota_partitions.is_empty() {
                 return Err(AssignmentError {
                     exception: "IllegalStateException",
-                    message: "No more unfilled consumers to be assigned.".to_string(),
+                    message: "partitions are left but every member has reached its quota".to_string(),
                 });
             } else if under.is_empty() {
                 self.unfilled_members_with_exactly_min_quota_partitions.remove(0)
@@ -156,7 +156,7 @@ impl ConstrainedAssignmentBuilder<'_> {
                 let Some(index) = last_returned.take() else {
                     return Err(AssignmentError {
                         exception: "IllegalStateException",
-                        message: "LinkedList iterator remove() without next()".to_string(),
+                        message: "no current member to take off the under-minQuota list".to_string(),
                     });
                 };
                 self.unfilled_members_with_under_min_quota_partitions.remove(index);
@@ -193,16 +193,14 @@ impl ConstrainedAssignmentBuilder<'_> {
         {
             return Err(AssignmentError {
                 exception: "IllegalStateException",
-                message: "We haven't reached the expected number of members with more than the minQuota partitions, but no more partitions to be assigned".to_string(),
+                message: "the partitions ran out before enough members reached maxQuota".to_string(),
             });
         }
         for unfilled_member in &self.unfilled_members_with_under_min_quota_partitions {
             if self.assignment[unfilled_member].len() != self.min_quota {
                 return Err(AssignmentError {
                     exception: "IllegalStateException",
-                    message: format!(
-                        "Consumer: [{unfilled_member}] doesn't reach minQuota partitions, and no more partitions to be assigned"
-                    ),
+                    message: format!("{unfilled_member} is left under minQuota with no partition to give it"),
                 });
             }
         }

@@ -6,10 +6,12 @@
 //!    with the fewest partitions among those subscribed to its topic (ties: member id).
 //! 3. While some member has two partitions more than another member that could take one of
 //!    them, move a partition: back to the member that owned it in an older generation if that
-//!    evens things out, else to the least loaded eligible member. `PartitionMovements` makes a
-//!    move undo an earlier opposite move of the same topic instead of swapping partitions.
-//! 4. If the moves did not make the assignment strictly more balanced (by the sum over all
-//!    member pairs of the difference of their counts), undo them all.
+//!    member has two fewer, else to the least loaded member subscribed to its topic.
+//!    `PartitionMovements` makes a move undo an earlier opposite move of the same topic instead
+//!    of swapping partitions between two members.
+//! 4. Unless the group had no partitions at all before, undo every move if together they did
+//!    not make the assignment strictly more balanced (by the sum over all member pairs of the
+//!    difference of their counts).
 //!
 //! Members and topics that cannot take part in a move (a topic with one potential member; a
 //! member that already holds every partition it can, none of them movable) are set aside first.
