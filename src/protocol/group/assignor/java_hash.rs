@@ -265,4 +265,38 @@ mod tests {
         let indexes: Vec<usize> = map.keys().map(|k| map.index_of(spread(k.java_hash_code()))).collect();
         assert!(indexes.windows(2).all(|w| w[0] <= w[1]));
     }
+
+    /// Iteration orders printed by a JVM (OpenJDK 17) for the same sequence of operations.
+    #[test]
+    fn iteration_matches_a_jvm_after_resizes_and_removals() {
+        let mut map = JavaHashMap::new();
+        for i in 0..100 {
+            map.insert(format!("member-{i}"), i);
+        }
+        for i in (0..100).step_by(3) {
+            map.remove(&format!("member-{i}"));
+        }
+        let order: Vec<i32> = map.iter().map(|(_, v)| *v).collect();
+        let jvm = [
+            79, 77, 76, 74, 73, 71, 70, 68, 67, 65, 64, 62, 61, 59, 58, 56, 55, 53, 52, 50, 49, 47, 46, 44, 43, 41, 40,
+            38, 5, 37, 35, 4, 34, 32, 7, 31, 8, 29, 28, 26, 25, 23, 22, 20, 19, 17, 16, 14, 13, 11, 10, 98, 97, 95, 94,
+            92, 91, 89, 88, 86, 85, 83, 82, 1, 80, 2,
+        ];
+        assert_eq!(order, jvm);
+
+        let mut set = JavaHashSet::new();
+        let topic_of = |p: i32| if p % 2 == 0 { "orders" } else { "payments" };
+        for p in 0..30 {
+            set.insert(TopicPartition::new(topic_of(p), p));
+        }
+        for p in (0..30).step_by(4) {
+            set.remove(&TopicPartition::new(topic_of(p), p));
+        }
+        let order: Vec<String> = set.iter().map(|tp| tp.to_string()).collect();
+        let jvm = "orders-10,orders-14,orders-18,orders-22,payments-19,payments-21,orders-26,payments-15,payments-17,\
+                   payments-27,payments-29,payments-23,payments-25,payments-3,payments-5,payments-1,payments-11,\
+                   payments-13,payments-7,payments-9,orders-2,orders-6";
+        assert_eq!(order.join(","), jvm);
+        assert_eq!(set.first().map(|tp| tp.to_string()).as_deref(), Some("orders-10"));
+    }
 }
