@@ -154,7 +154,8 @@ consumer2 topic1:2 topic2:2
     );
 }
 
-/// Kafka's `RangeAssignorTest.testTwoStaticConsumersTwoTopicsSixPartitions`: instance ids order the members, not member ids.
+/// Kafka's `RangeAssignorTest.testTwoStaticConsumersTwoTopicsSixPartitions`: instance ids order the
+/// members, not member ids.
 #[test]
 fn two_static_consumers_two_topics_six_partitions() {
     check(
@@ -172,7 +173,8 @@ consumer-b topic1:0 topic1:1 topic2:0 topic2:1
     );
 }
 
-/// Kafka's `RangeAssignorTest.testOneStaticConsumerAndOneDynamicConsumerTwoTopicsSixPartitions`: static members come before dynamic ones.
+/// Kafka's `RangeAssignorTest.testOneStaticConsumerAndOneDynamicConsumerTwoTopicsSixPartitions`:
+/// static members come before dynamic ones.
 #[test]
 fn one_static_consumer_and_one_dynamic_consumer_two_topics_six_partitions() {
     check(
@@ -190,7 +192,8 @@ consumer-b topic1:0 topic1:1 topic2:0 topic2:1
     );
 }
 
-/// Kafka's `RangeAssignorTest.testStaticMemberRangeAssignmentPersistent`: replacing the dynamic member leaves the static members' ranges alone.
+/// Kafka's `RangeAssignorTest.testStaticMemberRangeAssignmentPersistent`: replacing the dynamic
+/// member leaves the static members' ranges alone.
 #[test]
 fn static_member_range_assignment_persistent() {
     check(
@@ -225,7 +228,8 @@ consumer5 topic1:4 topic2:3
     );
 }
 
-/// Kafka's `RangeAssignorTest.testStaticMemberRangeAssignmentPersistentAfterMemberIdChanges`: new member ids, same instance ids, same ranges.
+/// Kafka's `RangeAssignorTest.testStaticMemberRangeAssignmentPersistentAfterMemberIdChanges`: new
+/// member ids, same instance ids, same ranges.
 #[test]
 fn static_member_range_assignment_persistent_after_member_id_changes() {
     check(
@@ -256,7 +260,8 @@ consumer5 topic1:2 topic1:3 topic2:2 topic2:3
     );
 }
 
-/// Kafka's `RangeAssignorTest.testRackAwareAssignmentWithUniformSubscription`, the assignment without racks.
+/// Kafka's `RangeAssignorTest.testRackAwareAssignmentWithUniformSubscription`, the assignment
+/// without racks.
 #[test]
 fn uniform_subscription() {
     check(
@@ -277,7 +282,8 @@ consumer2 t1:4 t1:5 t2:5 t2:6
     );
 }
 
-/// Kafka's `RangeAssignorTest.testRackAwareAssignmentWithNonEqualSubscription`, the assignment without racks.
+/// Kafka's `RangeAssignorTest.testRackAwareAssignmentWithNonEqualSubscription`, the assignment
+/// without racks.
 #[test]
 fn non_equal_subscription() {
     check(
@@ -298,7 +304,8 @@ consumer2 t1:4 t1:5
     );
 }
 
-/// Kafka's `RangeAssignorTest.testRackAwareAssignmentWithUniformPartitions`, the assignment without racks.
+/// Kafka's `RangeAssignorTest.testRackAwareAssignmentWithUniformPartitions`, the assignment without
+/// racks.
 #[test]
 fn uniform_partitions() {
     check(
@@ -319,7 +326,8 @@ consumer2 t1:4 t2:4 t3:4
     );
 }
 
-/// Kafka's `RangeAssignorTest.testRackAwareAssignmentWithUniformPartitionsNonEqualSubscription`, the assignment without racks.
+/// Kafka's `RangeAssignorTest.testRackAwareAssignmentWithUniformPartitionsNonEqualSubscription`,
+/// the assignment without racks.
 #[test]
 fn uniform_partitions_non_equal_subscription() {
     check(
@@ -340,7 +348,8 @@ consumer2 t1:4 t3:4
     );
 }
 
-/// Kafka's `RangeAssignorTest.testRackAwareAssignmentWithCoPartitioning`, the assignments without racks.
+/// Kafka's `RangeAssignorTest.testRackAwareAssignmentWithCoPartitioning`, the assignments without
+/// racks.
 #[test]
 fn co_partitioning() {
     check(
@@ -379,7 +388,8 @@ consumer3 t1:5 t2:5
     );
 }
 
-/// Kafka's `RangeAssignorTest.testCoPartitionedAssignmentWithSameSubscription`, the assignment without racks (t7, t8, t9 do not exist.
+/// Kafka's `RangeAssignorTest.testCoPartitionedAssignmentWithSameSubscription`, the assignment
+/// without racks (t7, t8, t9 do not exist.
 #[test]
 fn co_partitioned_assignment_with_same_subscription() {
     check(

@@ -151,7 +151,8 @@ consumer2 topic1:1 topic2:0 topic2:2
     );
 }
 
-/// Kafka's `RoundRobinAssignorTest.testTwoStaticConsumersTwoTopicsSixPartitions`: instance ids order the members, not member ids.
+/// Kafka's `RoundRobinAssignorTest.testTwoStaticConsumersTwoTopicsSixPartitions`: instance ids
+/// order the members, not member ids.
 #[test]
 fn two_static_consumers_two_topics_six_partitions() {
     check(
@@ -169,7 +170,9 @@ consumer-b topic1:0 topic1:2 topic2:1
     );
 }
 
-/// Kafka's `RoundRobinAssignorTest.testOneStaticConsumerAndOneDynamicConsumerTwoTopicsSixPartitions`: static members come first.
+/// Kafka's
+/// `RoundRobinAssignorTest.testOneStaticConsumerAndOneDynamicConsumerTwoTopicsSixPartitions`:
+/// static members come first.
 #[test]
 fn one_static_consumer_and_one_dynamic_consumer_two_topics_six_partitions() {
     check(
@@ -187,7 +190,8 @@ consumer-b topic1:0 topic1:2 topic2:1
     );
 }
 
-/// Kafka's `RoundRobinAssignorTest.testStaticMemberRoundRobinAssignmentPersistent`: replacing the dynamic member leaves the static members alone.
+/// Kafka's `RoundRobinAssignorTest.testStaticMemberRoundRobinAssignmentPersistent`: replacing the
+/// dynamic member leaves the static members alone.
 #[test]
 fn static_member_round_robin_assignment_persistent() {
     check(
@@ -222,7 +226,8 @@ consumer5 topic2:0
     );
 }
 
-/// Kafka's `RoundRobinAssignorTest.testStaticMemberRoundRobinAssignmentPersistentAfterMemberIdChanges`.
+/// Kafka's
+/// `RoundRobinAssignorTest.testStaticMemberRoundRobinAssignmentPersistentAfterMemberIdChanges`.
 #[test]
 fn static_member_round_robin_assignment_persistent_after_member_id_changes() {
     check(
