@@ -1,54 +1,54 @@
-//! The group leader's assignment step (`ConsumerCoordinator.onLeaderElected`): run the assignor
-//! the group chose over every member's subscription.
-//!
-//! Until the exact assignors land (`protocol::group::assignor`), every strategy is served by a
-//! range assignment, computed as Kafka's RangeAssignor does for members ordered by member id.
+//! The group leader's assignment step (`ConsumerCoordinator.onLeaderElected` /
+//! `performAssignment`): run the assignor the group chose over every member's subscription,
+//! with Kafka's exact assignors (`protocol::group::assignor`).
 
+use crate::protocol::group::assignor::{self, Assignor, Subscription};
 use crate::protocol::message::JoinGroupMember;
 use crate::protocol::types::*;
 use std::collections::BTreeMap;
 
-/// The rebalance protocol a consumer uses: cooperative only if every configured assignor
-/// supports it (`ConsumerCoordinator`'s protocol selection, KIP-429).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RebalanceProtocol {
-    Eager,
-    Cooperative,
-}
+pub use crate::protocol::group::assignor::RebalanceProtocol;
 
+/// The rebalance protocol a consumer uses: the one every configured assignor supports,
+/// preferring cooperative (`ConsumerCoordinator`'s protocol selection, KIP-429). Kafka's default
+/// list [range, cooperative-sticky] is therefore eager.
 pub fn rebalance_protocol(strategies: &[String]) -> RebalanceProtocol {
-    if !strategies.is_empty() && strategies.iter().all(|s| s == "cooperative-sticky") {
+    let assignors: Vec<Assignor> = strategies.iter().filter_map(|s| Assignor::from_kafka_name(s)).collect();
+    let all_cooperative = !assignors.is_empty()
+        && assignors.iter().all(|a| a.supported_protocols().contains(&RebalanceProtocol::Cooperative));
+    if all_cooperative {
         RebalanceProtocol::Cooperative
     } else {
         RebalanceProtocol::Eager
     }
 }
 
-/// The assignment `strategy` produces for `members`, given each topic's partition count.
+/// The assignment `strategy` produces for `members` (in the order the coordinator listed them),
+/// given each topic's partition count. A strategy Kafka would fail on gives everyone nothing.
 pub fn assign(
-    _strategy: &str,
+    strategy: &str,
     members: &[JoinGroupMember],
     partition_counts: &BTreeMap<TopicName, i32>,
 ) -> Vec<(String, Vec<TopicPartition>)> {
-    let mut assignment: BTreeMap<String, Vec<TopicPartition>> =
-        members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect();
-    for (topic, count) in partition_counts {
-        let mut subscribers: Vec<&str> =
-            members.iter().filter(|m| m.subscription.topics.contains(topic)).map(|m| m.member_id.as_str()).collect();
-        subscribers.sort();
-        if subscribers.is_empty() {
-            continue;
-        }
-        let per_member = *count as usize / subscribers.len();
-        let extra = *count as usize % subscribers.len();
-        let mut next = 0;
-        for (i, member) in subscribers.iter().enumerate() {
-            let n = per_member + usize::from(i < extra);
-            for p in next..next + n {
-                assignment.get_mut(*member).expect("member").push(TopicPartition::new(topic.clone(), p as i32));
+    let Some(assignor) = Assignor::from_kafka_name(strategy) else {
+        return members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect();
+    };
+    let subscriptions: Vec<(String, Subscription)> = members
+        .iter()
+        .map(|m| {
+            let mut subscription = Subscription::new(m.subscription.topics.clone())
+                .with_owned_partitions(m.subscription.owned_partitions.clone());
+            if m.subscription.generation_id >= 0 {
+                subscription = subscription.with_generation(m.subscription.generation_id);
             }
-            next += n;
-        }
-    }
-    assignment.into_iter().collect()
+            if let Some(instance) = &m.group_instance_id {
+                subscription = subscription.with_group_instance_id(instance.clone());
+            }
+            (m.member_id.clone(), subscription)
+        })
+        .collect();
+    let assigned: assignor::Assignment = assignor
+        .try_assign_in_join_order(partition_counts, &subscriptions)
+        .unwrap_or_else(|_| members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect());
+    assigned.into_iter().collect()
 }

@@ -1,5 +1,6 @@
 //! Consumer groups: the group coordinator's state machine and Kafka's partition assignors.
 
+pub mod assignor;
 pub mod coordinator;
 pub mod group_metadata;
 
