@@ -46,6 +46,15 @@ enum Command {
         #[arg(long = "key", required = true)]
         keys: Vec<String>,
     },
+    /// The assignment a Kafka assignor produces for the members and topics in a JSON file.
+    Assign {
+        /// range, roundrobin, sticky or cooperative-sticky (or Kafka's class name).
+        #[arg(long)]
+        strategy: String,
+        /// {"topics": {"t": 6}, "members": [{"id": "m1", "topics": ["t"], "owned": [["t", 0]]}]}
+        #[arg(long)]
+        input: PathBuf,
+    },
 }
 
 enum Failure {
@@ -113,6 +122,16 @@ fn main() -> ExitCode {
             }
             Err(e) => Err(Failure::Input(format!("kafkasim partition: {e}"))),
         },
+        Some(Command::Assign { strategy, input }) => std::fs::read_to_string(&input)
+            .map_err(|e| Failure::Input(format!("kafkasim assign: cannot read {}: {e}", input.display())))
+            .and_then(|text| {
+                kafkasim::tools::assign::assign_json(&strategy, &text)
+                    .map_err(|e| Failure::Input(format!("kafkasim assign: {}: {e}", input.display())))
+            })
+            .map(|json| {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }),
         Some(Command::Validate { file }) => load(&file).map(|(_, s)| {
             println!(
                 "{}: ok ({} broker(s), {} topic(s), {} fault(s), {} check(s))",

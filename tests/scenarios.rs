@@ -2,6 +2,8 @@
 //! trace hash with the same seed. Some scenarios also get assertions about what they teach.
 
 use kafkasim::history::{Event, History};
+use kafkasim::lab::consumer_groups::describe_group_at;
+use kafkasim::lab::rebalances::rebalances;
 use kafkasim::lab::run::{execute, render_checks, RunReport};
 use kafkasim::protocol::errors::ErrorCode;
 use kafkasim::protocol::types::BrokerId;
@@ -106,6 +108,86 @@ fn min_isr_refuses_writes_with_not_enough_replicas() {
     );
 }
 
+#[test]
+fn group_scale_out_rebalances_as_members_join_and_lag_drains() {
+    let report = check_scenario("group-scale-out");
+    let summaries = rebalances(&report.history);
+    let generations: Vec<usize> = summaries[0].rebalances.iter().map(|r| r.members).collect();
+    assert_eq!(generations, vec![1, 2, 3], "one rebalance per joining member");
+    let end = describe_group_at(&report.history, "analytics", report.history.meta.end_ms);
+    assert!(end.rows.iter().all(|r| r.lag() == Some(0)), "lag drains by the end: {:?}", end.rows);
+}
+
+#[test]
+fn assignor_comparison_sticky_assignors_move_less_than_range() {
+    let report = check_scenario("assignor-comparison");
+    let moved = |group: &str| -> usize {
+        rebalances(&report.history)
+            .iter()
+            .find(|g| g.group == group)
+            .map(|g| g.rebalances.iter().map(|r| r.moved).sum())
+            .unwrap()
+    };
+    assert!(moved("sticky") <= moved("range"), "sticky {} vs range {}", moved("sticky"), moved("range"));
+    assert!(moved("cooperative") <= moved("roundrobin"));
+}
+
+#[test]
+fn a_crashed_consumer_is_replaced_after_its_session_times_out() {
+    let report = check_scenario("consumer-crash-rebalance");
+    let generations = rebalances(&report.history)[0].rebalances.iter().map(|r| r.members).collect::<Vec<_>>();
+    assert!(generations.windows(2).any(|w| w == [3, 2]), "the group shrinks when the session expires: {generations:?}");
+}
+
+#[test]
+fn a_slow_consumer_leaves_the_group_after_max_poll_interval() {
+    let report = check_scenario("slow-consumer-lag-spike");
+    let left = report
+        .history
+        .entries
+        .iter()
+        .any(|e| matches!(&e.event, Event::LeftGroup { reason } if reason.contains("max.poll.interval.ms")));
+    assert!(left, "the slow member must leave for exceeding max.poll.interval.ms");
+}
+
+#[test]
+fn a_zombie_consumers_commit_is_refused_but_its_work_is_duplicated() {
+    let report = check_scenario("zombie-consumer-duplicates");
+    let refused = report.history.entries.iter().any(|e| {
+        matches!(&e.event, Event::OffsetCommitFailed { error, .. } if matches!(error, ErrorCode::UnknownMemberId | ErrorCode::IllegalGeneration))
+    });
+    assert!(refused, "the thawed zombie's commit is refused");
+}
+
+#[test]
+fn at_most_once_skips_what_the_crashed_member_was_processing() {
+    let report = check_scenario("auto-commit-at-most-once-loss");
+    let lost = report.outcomes.iter().find(|o| o.name == "lost-write").unwrap();
+    assert!(lost.findings[0].message.contains("consumers skipped it"), "{}", lost.findings[0].message);
+}
+
+#[test]
+fn coordinator_failover_loses_no_committed_progress() {
+    let report = check_scenario("coordinator-failover");
+    let crash = report
+        .history
+        .entries
+        .iter()
+        .find(
+            |e| matches!(&e.event, Event::Fault { detail, .. } if detail.contains("(coordinator:settlement) crashed")),
+        )
+        .expect("the scenario crashes the group's coordinator");
+    let commits_after = report
+        .history
+        .entries
+        .iter()
+        .filter(|e| e.time_ms > crash.time_ms && matches!(e.event, Event::OffsetsCommitted { .. }))
+        .count();
+    assert!(commits_after > 0, "members find the new coordinator and keep committing");
+    let end = describe_group_at(&report.history, "settlement", report.history.meta.end_ms);
+    assert!(end.rows.iter().all(|r| r.lag() == Some(0)), "{:?}", end.rows);
+}
+
 /// Scenarios listed in the tests above; a new scenario file must be added here too.
 const TESTED: &[&str] = &[
     "fault-tolerance",
@@ -115,6 +197,13 @@ const TESTED: &[&str] = &[
     "kip101-truncate-by-leader-epoch",
     "acks1-leader-crash-loses-writes",
     "min-isr-not-enough-replicas",
+    "group-scale-out",
+    "assignor-comparison",
+    "consumer-crash-rebalance",
+    "slow-consumer-lag-spike",
+    "zombie-consumer-duplicates",
+    "auto-commit-at-most-once-loss",
+    "coordinator-failover",
 ];
 
 #[test]

@@ -51,6 +51,8 @@ pub struct GroupMembership {
     pub state: MemberState,
     /// The partitions this member owns (its last assignment, minus what it revoked).
     pub owned: Vec<TopicPartition>,
+    /// The assignment of the last completed rebalance (what a sticky assignor wants to keep).
+    pub last_assignment: Vec<TopicPartition>,
     find_inflight: bool,
     heartbeat_inflight: bool,
     next_heartbeat_ms: SimTime,
@@ -74,6 +76,7 @@ impl GroupMembership {
             generation_id: -1,
             state: MemberState::Unjoined,
             owned: Vec::new(),
+            last_assignment: Vec::new(),
             find_inflight: false,
             heartbeat_inflight: false,
             next_heartbeat_ms: 0,
@@ -176,10 +179,12 @@ impl KafkaConsumer {
         let group = self.membership_ref();
         let subscription = ConsumerSubscription {
             topics: group.topics.clone(),
+            // Cooperative: what we still own. Eager: StickyAssignor's userData remembers our last
+            // assignment even though it was revoked before this join (KIP-54).
             owned_partitions: if group.protocol == RebalanceProtocol::Cooperative {
                 group.owned.clone()
             } else {
-                Vec::new()
+                group.last_assignment.clone()
             },
             generation_id: group.generation_id,
         };
@@ -408,6 +413,7 @@ impl KafkaConsumer {
         self.add_assigned(&added);
         let group = self.membership();
         group.owned = assignment.clone();
+        group.last_assignment = assignment.clone();
         group.state = MemberState::Stable;
         let generation_id = group.generation_id;
         // KIP-429: partitions we gave up go to others in a follow-up rebalance.
