@@ -24,7 +24,12 @@ pub struct Outbox<T> {
 
 impl<T> Default for Outbox<T> {
     fn default() -> Self {
-        Outbox { sends: Vec::new(), timers: Vec::new(), events: Vec::new(), disconnects: Vec::new() }
+        Outbox {
+            sends: Vec::new(),
+            timers: Vec::new(),
+            events: Vec::new(),
+            disconnects: Vec::new(),
+        }
     }
 }
 
