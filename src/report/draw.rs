@@ -63,6 +63,17 @@ pub fn font(size_px: f64) -> FontDesc<'static> {
     FontDesc::new(FontFamily::SansSerif, size_px, FontStyle::Normal)
 }
 
+/// Draws text at a position in `area`'s own coordinates. (`DrawingArea::draw_text` adds the
+/// area's offset again, which misplaces text on an area from `use_screen_coord`.)
+pub fn put_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle<'static>,
+    pos: (i32, i32),
+) -> DrawResult<DB> {
+    area.draw(&Text::new(text.to_string(), pos, style.clone()))
+}
+
 // ---- header: title and legend -------------------------------------------------------------
 #[derive(Clone, Debug, PartialEq)]
 pub enum LegendMark {
@@ -302,14 +313,12 @@ impl<DB: DrawingBackend> TimeOverlay<DB> {
                 [(x - 1, y), (x + width_px as i32 + 1, y + LANE_PX - 2)],
                 WHITE.mix(0.75).filled(),
             ))?;
-            self.screen
-                .draw_text(label, &darken(style.clone(), color), (x, y))?;
+            put_text(&self.screen, label, &darken(style.clone(), color), (x, y))?;
         }
         if let Some(settle_ms) = marks.settle_ms {
             let x = self.x_px(settle_ms as f64 / 1000.0);
             let style = text(NOTE_PX, GREY).pos(Pos::new(HPos::Left, VPos::Bottom));
-            self.screen
-                .draw_text("settle", &style, (x + 3, self.bottom() - 3))?;
+            put_text(&self.screen, "settle", &style, (x + 3, self.bottom() - 3))?;
         }
         Ok(())
     }

@@ -11,7 +11,7 @@ use plotters::style::FontStyle;
 use std::sync::OnceLock;
 
 /// DejaVu Sans 2.37, as Debian's `fonts-dejavu-core` ships it.
-static DEJAVU_SANS_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub static DEJAVU_SANS_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// The family name plots ask for.
 pub const FAMILY: &str = "sans-serif";
@@ -24,6 +24,13 @@ pub fn ensure_registered() -> bool {
     *REGISTERED.get_or_init(|| {
         plotters::style::register_font(FAMILY, FontStyle::Normal, DEJAVU_SANS_TTF).is_ok()
     })
+}
+
+/// The embedded font, parsed (for the PNG text rasteriser in [`super::raster`]).
+pub fn font_ref() -> Option<&'static ab_glyph::FontRef<'static>> {
+    static FONT: OnceLock<Option<ab_glyph::FontRef<'static>>> = OnceLock::new();
+    FONT.get_or_init(|| ab_glyph::FontRef::try_from_slice(DEJAVU_SANS_TTF).ok())
+        .as_ref()
 }
 
 #[cfg(test)]

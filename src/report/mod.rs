@@ -23,6 +23,7 @@ pub mod faults;
 pub mod font;
 pub mod index;
 pub mod plot;
+pub mod raster;
 
 #[cfg(test)]
 mod synthetic;
@@ -31,7 +32,7 @@ mod tests;
 
 use crate::history::History;
 use crate::protocol::types::TopicPartition;
-use buckets::TimeBuckets;
+use buckets::{BucketCursor, TimeBuckets};
 use faults::FaultMarks;
 use plot::isr::{Isr, IsrFigure, IsrFold, UnderReplicatedFigure};
 use plot::lag::{Lag, LagFold};
@@ -129,24 +130,48 @@ fn default_partition(
 /// Computes every plot's series in a single pass over the history.
 pub fn compute(history: &History, options: &PlotOptions) -> Result<PlotData, PlotError> {
     let buckets = TimeBuckets::for_history(history, options.bucket_ms);
-    let mut throughput = ThroughputFold::new(buckets);
-    let mut latency = LatencyFold::new(buckets);
-    let mut lag = LagFold::new(history, buckets);
-    let mut isr = IsrFold::new(buckets);
-    let mut leadership = LeadershipFold::new(buckets);
-    let mut replica_offsets = ReplicaOffsetsFold::new(buckets);
-    let mut unseen = UnseenFold::new(buckets);
-    for entry in &history.entries {
-        let bucket = buckets.index(entry.time_ms);
-        throughput.observe(entry, bucket);
-        latency.observe(entry, bucket);
-        lag.observe(entry, bucket);
-        isr.observe(entry, bucket);
-        leadership.observe(entry, bucket);
-        replica_offsets.observe(entry, bucket);
-        unseen.observe(entry, bucket);
-    }
-    let all_offsets = replica_offsets.finish();
+    // Two groups of folds, each in one pass on its own thread: a long run's history is
+    // gigabytes, and one pass over it is bound by memory, not by the folds' work.
+    let client_side = |entries: &[crate::history::Entry]| {
+        let mut throughput = ThroughputFold::new(buckets);
+        let mut latency = LatencyFold::new(buckets);
+        let mut isr = IsrFold::new(buckets);
+        let mut leadership = LeadershipFold::new(buckets);
+        let mut cursor = BucketCursor::new(buckets);
+        for entry in entries {
+            let bucket = cursor.index(entry.time_ms);
+            throughput.observe(entry, bucket);
+            latency.observe(entry, bucket);
+            isr.observe(entry, bucket);
+            leadership.observe(entry, bucket);
+        }
+        (
+            throughput.finish(),
+            latency.finish(),
+            isr.finish(),
+            leadership.finish(),
+        )
+    };
+    let replica_side = |entries: &[crate::history::Entry]| {
+        let mut lag = LagFold::new(history, buckets);
+        let mut replica_offsets = ReplicaOffsetsFold::new(buckets);
+        let mut unseen = UnseenFold::new(buckets);
+        let mut cursor = BucketCursor::new(buckets);
+        for entry in entries {
+            let bucket = cursor.index(entry.time_ms);
+            lag.observe(entry, bucket);
+            replica_offsets.observe(entry, bucket);
+            unseen.observe(entry, bucket);
+        }
+        (lag.finish(), replica_offsets.finish(), unseen.finish())
+    };
+    let entries = history.entries.as_slice();
+    let ((throughput, latency, isr, leadership), (lag, all_offsets, unseen)) =
+        std::thread::scope(|scope| {
+            let client = scope.spawn(|| client_side(entries));
+            let replica = replica_side(entries);
+            (client.join().expect("a plot fold panicked"), replica)
+        });
     let replica_offsets = match &options.partition {
         Some(tp) => Some(
             all_offsets
@@ -161,13 +186,13 @@ pub fn compute(history: &History, options: &PlotOptions) -> Result<PlotData, Plo
     Ok(PlotData {
         buckets,
         marks: faults::fault_marks(history),
-        throughput: throughput.finish(),
-        latency: latency.finish(),
-        lag: lag.finish(),
-        isr: isr.finish(),
-        leadership: leadership.finish(),
+        throughput,
+        latency,
+        lag,
+        isr,
+        leadership,
         replica_offsets,
-        unseen: unseen.finish(),
+        unseen,
     })
 }
 
@@ -267,7 +292,8 @@ impl<F: Figure> DynFigure for F {
             root.present().map_err(|e| failed("svg")(&e))?;
         }
         {
-            let root = BitMapBackend::new(&png_path, size).into_drawing_area();
+            let backend = raster::PngBackend::new(&png_path, size).ok_or(PlotError::Font)?;
+            let root = backend.into_drawing_area();
             self.draw(&root, scene).map_err(|e| failed("png")(&e))?;
             root.present().map_err(|e| failed("png")(&e))?;
         }

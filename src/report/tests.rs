@@ -526,6 +526,22 @@ fn latency_percentiles_per_invoke_bucket() {
 }
 
 #[test]
+fn selection_agrees_with_sorting() {
+    let mut latencies: Vec<u32> = (0..1_000u32).map(|i| (i * 7_919) % 1_009).collect();
+    let mut sorted = latencies.clone();
+    sorted.sort_unstable();
+    let point = super::plot::latency::summarize(&mut latencies).unwrap();
+    assert_eq!(
+        (point.p50_ms, point.p99_ms, point.max_ms),
+        (
+            percentile(&sorted, 50) as u64,
+            percentile(&sorted, 99) as u64,
+            *sorted.last().unwrap() as u64
+        )
+    );
+}
+
+#[test]
 fn nearest_rank_percentiles() {
     let sorted: Vec<u32> = (1..=100).collect();
     assert_eq!(percentile(&sorted, 50), 50);

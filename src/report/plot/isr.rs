@@ -273,7 +273,7 @@ impl Figure for UnderReplicatedFigure<'_> {
             .unwrap_or(0);
         let legend = vec![LegendItem::new(
             "ISR smaller than replica set",
-            LegendMark::Line(draw::VERMILLION),
+            LegendMark::Line(draw::BLUE),
         )];
         let labels = Labels {
             title: self.title(),
@@ -290,7 +290,7 @@ impl Figure for UnderReplicatedFigure<'_> {
         let top = (max as f64 + 1.0).max(2.0) * 1.1;
         time_chart(root, scene, labels, 0.0..top, &format, |chart| {
             chart
-                .draw_series(LineSeries::new(points, draw::VERMILLION.stroke_width(2)))
+                .draw_series(LineSeries::new(points, draw::BLUE.stroke_width(2)))
                 .map(|_| ())
         })
     }

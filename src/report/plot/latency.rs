@@ -39,7 +39,7 @@ impl Latency {
     }
 }
 
-/// The nearest-rank percentile of sorted values.
+/// The nearest-rank percentile of sorted values (what [`summarize`] computes by selection).
 pub fn percentile(sorted: &[u32], percent: u32) -> u32 {
     let n = sorted.len();
     let rank = (n * percent as usize).div_ceil(100).clamp(1, n);
@@ -48,8 +48,8 @@ pub fn percentile(sorted: &[u32], percent: u32) -> u32 {
 
 pub struct LatencyFold {
     buckets: TimeBuckets,
-    /// Invocation time + 1 of each send still in flight (0: none).
-    invoked: ValueTable<u32>,
+    /// (invocation time + 1, its bucket) of each send still in flight (time 0: none).
+    invoked: ValueTable<(u32, u32)>,
     latencies: Vec<Vec<u32>>,
 }
 
@@ -64,23 +64,26 @@ impl LatencyFold {
 
     fn complete(&mut self, value: crate::protocol::types::ValueId, time_ms: u64) {
         let slot = self.invoked.get_mut(value);
-        if *slot == 0 {
+        let (invoked, bucket) = *slot;
+        if invoked == 0 {
             return;
         }
-        let invoked_ms = (*slot - 1) as u64;
-        *slot = 0;
-        let latency_ms = time_ms.saturating_sub(invoked_ms).min(u32::MAX as u64) as u32;
-        self.latencies[self.buckets.index(invoked_ms)].push(latency_ms);
+        *slot = (0, 0);
+        let latency_ms = time_ms
+            .saturating_sub(invoked as u64 - 1)
+            .min(u32::MAX as u64) as u32;
+        self.latencies[bucket as usize].push(latency_ms);
     }
 }
 
 impl Fold for LatencyFold {
     type Output = Latency;
 
-    fn observe(&mut self, entry: &Entry, _bucket: usize) {
+    fn observe(&mut self, entry: &Entry, bucket: usize) {
         match &entry.event {
             Event::SendInvoked { value, .. } => {
-                *self.invoked.get_mut(*value) = entry.time_ms.min(u32::MAX as u64 - 1) as u32 + 1;
+                let invoked = entry.time_ms.min(u32::MAX as u64 - 1) as u32 + 1;
+                *self.invoked.get_mut(*value) = (invoked, bucket as u32);
             }
             Event::SendAcked { value, .. } | Event::SendFailed { value, .. } => {
                 self.complete(*value, entry.time_ms)
@@ -93,24 +96,36 @@ impl Fold for LatencyFold {
         let points = self
             .latencies
             .into_iter()
-            .map(|mut bucket| {
-                if bucket.is_empty() {
-                    return None;
-                }
-                bucket.sort_unstable();
-                Some(LatencyPoint {
-                    count: bucket.len(),
-                    p50_ms: percentile(&bucket, 50) as u64,
-                    p99_ms: percentile(&bucket, 99) as u64,
-                    max_ms: *bucket.last().expect("non-empty") as u64,
-                })
-            })
+            .map(|mut bucket| summarize(&mut bucket))
             .collect();
         Latency {
             buckets: self.buckets,
             points,
         }
     }
+}
+
+/// p50, p99 and max of one bucket's latencies, by selection rather than sorting (a bucket of a
+/// busy run holds 100,000 sends).
+pub fn summarize(latencies: &mut [u32]) -> Option<LatencyPoint> {
+    let n = latencies.len();
+    if n == 0 {
+        return None;
+    }
+    let max_ms = *latencies.iter().max().expect("non-empty") as u64;
+    let mut rank = |percent: usize| -> u64 {
+        let index = (n * percent).div_ceil(100).clamp(1, n) - 1;
+        *latencies.select_nth_unstable(index).1 as u64
+    };
+    // p99 first: selecting it leaves everything below it in the front part, where p50 is.
+    let p99_ms = rank(99);
+    let p50_ms = rank(50);
+    Some(LatencyPoint {
+        count: n,
+        p50_ms,
+        p99_ms,
+        max_ms,
+    })
 }
 
 impl Figure for Latency {

@@ -13,7 +13,7 @@ pub mod replica_offsets;
 pub mod throughput;
 pub mod unseen;
 
-use super::buckets::TimeBuckets;
+use super::buckets::{BucketCursor, TimeBuckets};
 use super::draw::{self, DrawResult, LegendItem, TimeOverlay};
 use super::faults::FaultMarks;
 use crate::history::{Entry, History};
@@ -31,8 +31,9 @@ pub trait Fold {
 
 /// Runs one fold over a whole history (the render path runs all folds in one pass instead).
 pub fn run<F: Fold>(history: &History, buckets: &TimeBuckets, mut fold: F) -> F::Output {
+    let mut cursor = BucketCursor::new(*buckets);
     for entry in &history.entries {
-        fold.observe(entry, buckets.index(entry.time_ms));
+        fold.observe(entry, cursor.index(entry.time_ms));
     }
     fold.finish()
 }
@@ -146,12 +147,13 @@ pub struct RowCanvas<DB: DrawingBackend> {
 
 impl<DB: DrawingBackend> RowCanvas<DB> {
     fn row_px(&self, row: usize) -> (i32, i32) {
+        // Bars at most 30 px tall, so the fault bands behind them stay visible between rows.
         let height = (self.y_px.end - self.y_px.start) as f64 / self.rows as f64;
-        let top = self.y_px.start as f64 + row as f64 * height;
-        let pad = (height * 0.18).min(8.0);
+        let middle = self.y_px.start as f64 + (row as f64 + 0.5) * height;
+        let half = (height * 0.36).min(15.0);
         (
-            (top + pad).round() as i32,
-            (top + height - pad).round() as i32,
+            (middle - half).round() as i32,
+            (middle + half).round() as i32,
         )
     }
 
@@ -177,8 +179,7 @@ impl<DB: DrawingBackend> RowCanvas<DB> {
                 ));
             let (width_px, _) = self.screen.estimate_text_size(label, &style)?;
             if x1 - x0 >= width_px as i32 + 8 && bottom - top >= 10 {
-                self.screen
-                    .draw_text(label, &style, (x0 + 4, (top + bottom) / 2))?;
+                draw::put_text(&self.screen, label, &style, (x0 + 4, (top + bottom) / 2))?;
             }
         }
         Ok(())
@@ -259,9 +260,12 @@ where
     let x_left = chart.plotting_area().get_x_axis_pixel_range().start;
     for (row, name) in names.iter().enumerate() {
         let (top, bottom) = canvas.row_px(row);
-        canvas
-            .screen
-            .draw_text(name, &name_style, (x_left - 6, (top + bottom) / 2))?;
+        draw::put_text(
+            &area.use_screen_coord(), // the plotting area would clamp text to its bounds
+            name,
+            &name_style,
+            (x_left - 10, (top + bottom) / 2),
+        )?;
     }
     body(&canvas)?;
     canvas.overlay.label(scene.marks)

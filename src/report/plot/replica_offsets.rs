@@ -317,8 +317,12 @@ impl Figure for ReplicaOffsets {
                     let width = (3 - i.min(2)) as u32;
                     let leo = steps(&replica.log_end_offset, end_s);
                     chart.draw_series(LineSeries::new(leo, color.stroke_width(width)))?;
+                }
+                // High watermarks on top of the log end offsets they often equal.
+                for (i, replica) in self.replicas.iter().enumerate() {
                     let hw = steps(&replica.high_watermark, end_s);
-                    chart.draw_series(DashedLineSeries::new(hw, 5, 4, color.stroke_width(1)))?;
+                    let style = draw::series_color(i).stroke_width(2);
+                    chart.draw_series(DashedLineSeries::new(hw, 5, 4, style))?;
                 }
                 let style =
                     draw::text(draw::NOTE_PX, draw::INK).pos(Pos::new(HPos::Left, VPos::Top));
@@ -329,7 +333,7 @@ impl Figure for ReplicaOffsets {
                         6,
                         draw::INK.stroke_width(2),
                     )))?;
-                    let note = format!("-{} (broker-{})", mark.removed, mark.broker);
+                    let note = format!("broker-{} removed {}", mark.broker, mark.removed);
                     chart.draw_series(std::iter::once(
                         EmptyElement::at(at) + Text::new(note, (6, 6), style.clone()),
                     ))?;

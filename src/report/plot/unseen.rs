@@ -124,7 +124,7 @@ impl Figure for Unseen {
         let max = points.iter().map(|(_, n)| *n).fold(0.0, f64::max);
         let legend = vec![LegendItem::new(
             "acknowledged, not yet polled",
-            LegendMark::Line(draw::VERMILLION),
+            LegendMark::Line(draw::BLUE),
         )];
         let labels = Labels {
             title: self.title(),
@@ -142,27 +142,24 @@ impl Figure for Unseen {
                 chart.draw_series(AreaSeries::new(
                     points.iter().copied(),
                     0.0,
-                    draw::VERMILLION.mix(0.15),
+                    draw::BLUE.mix(0.15),
                 ))?;
                 chart.draw_series(LineSeries::new(
                     points.iter().copied(),
-                    draw::VERMILLION.stroke_width(2),
+                    draw::BLUE.stroke_width(2),
                 ))?;
                 let note = format!(
                     "at the end: {end} unseen of {} acknowledged",
                     self.acked_total
                 );
                 let style = draw::text(draw::NOTE_PX + 1.0, draw::INK)
-                    .pos(Pos::new(HPos::Right, VPos::Bottom));
+                    .pos(Pos::new(HPos::Right, VPos::Top));
                 let (x_px, y_px) = (
                     chart.plotting_area().get_x_axis_pixel_range(),
                     chart.plotting_area().get_y_axis_pixel_range(),
                 );
-                chart.plotting_area().use_screen_coord().draw_text(
-                    &note,
-                    &style,
-                    (x_px.end - 6, y_px.end.max(y_px.start) - 20),
-                )
+                let at = (x_px.end - 6, y_px.start.min(y_px.end) + 4);
+                draw::put_text(&chart.plotting_area().use_screen_coord(), &note, &style, at)
             },
         )
     }
