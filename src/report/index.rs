@@ -74,10 +74,6 @@ impl TpIndex {
     pub fn tp(&self, id: usize) -> &TopicPartition {
         &self.tps[id]
     }
-
-    pub fn len(&self) -> usize {
-        self.tps.len()
-    }
 }
 
 #[cfg(test)]

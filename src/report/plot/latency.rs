@@ -156,7 +156,7 @@ impl Figure for Latency {
             .max()
             .unwrap_or(1) as f64;
         // A log axis, since a stalled send is thousands of times slower than a healthy one.
-        let y = (1.0..(max.max(1.0) * 2.0).max(10.0)).log_scale();
+        let y = (1.0..(max * 2.0).max(100.0)).log_scale();
         let legend = series
             .iter()
             .map(|(label, _, color)| LegendItem::new(*label, LegendMark::Line(*color)))

@@ -159,7 +159,14 @@ impl Figure for Unseen {
                     chart.plotting_area().get_y_axis_pixel_range(),
                 );
                 let at = (x_px.end - 6, y_px.start.min(y_px.end) + 4);
-                draw::put_text(&chart.plotting_area().use_screen_coord(), &note, &style, at)
+                let screen = chart.plotting_area().use_screen_coord();
+                let (w, h) = screen.estimate_text_size(&note, &style)?;
+                let backing = [
+                    (at.0 - w as i32 - 3, at.1 - 1),
+                    (at.0 + 2, at.1 + h as i32 + 2),
+                ];
+                screen.draw(&Rectangle::new(backing, WHITE.mix(0.85).filled()))?;
+                draw::put_text(&screen, &note, &style, at)
             },
         )
     }
