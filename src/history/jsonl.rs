@@ -28,15 +28,11 @@ pub fn write_jsonl(history: &History, mut out: impl Write) -> io::Result<()> {
         serde_json::to_writer(&mut out, line)?;
         out.write_all(b"\n")
     };
-    write_line(&LineRef::Meta {
-        meta: &history.meta,
-    })?;
+    write_line(&LineRef::Meta { meta: &history.meta })?;
     for entry in &history.entries {
         write_line(&LineRef::Entry(entry))?;
     }
-    write_line(&LineRef::Final {
-        final_state: &history.final_state,
-    })
+    write_line(&LineRef::Final { final_state: &history.final_state })
 }
 
 /// sha256 of the canonical JSONL, as lowercase hex: equal hashes mean equal runs.
@@ -53,25 +49,14 @@ pub fn trace_sha256(history: &History) -> String {
     }
     let mut writer = io::BufWriter::with_capacity(1 << 16, HashWriter(Sha256::new()));
     write_jsonl(history, &mut writer).expect("hashing cannot fail");
-    let hasher = writer
-        .into_inner()
-        .unwrap_or_else(|_| unreachable!("flush cannot fail"))
-        .0;
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let hasher = writer.into_inner().unwrap_or_else(|_| unreachable!("flush cannot fail")).0;
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum JsonlError {
     #[error("line {line}, column {column}: {message}")]
-    Parse {
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Parse { line: usize, column: usize, message: String },
     #[error("{0}")]
     Io(#[from] io::Error),
     #[error("the file has no metadata line: it is not a kafkasim history")]
@@ -124,10 +109,7 @@ mod tests {
             event: Event::SendInvoked {
                 tp: TopicPartition::new("orders", 0),
                 key: Some("k".into()),
-                value: ValueId {
-                    producer: 0,
-                    sequence: 1,
-                },
+                value: ValueId { producer: 0, sequence: 1 },
             },
         });
         h
@@ -150,9 +132,6 @@ mod tests {
     fn parse_errors_name_line_and_column() {
         let err = read_jsonl("{\"kind\":\"meta\",\"meta\":{}}\n{oops".as_bytes()).unwrap_err();
         assert!(err.to_string().starts_with("line 2, column"), "{err}");
-        assert!(matches!(
-            read_jsonl("".as_bytes()),
-            Err(JsonlError::MissingMeta)
-        ));
+        assert!(matches!(read_jsonl("".as_bytes()), Err(JsonlError::MissingMeta)));
     }
 }

@@ -55,25 +55,12 @@ pub struct PolledPartition {
 pub enum Event {
     // ---- client operations (Jepsen's invoke / ok / fail / info) ------------------------------
     /// The application handed a record to the producer (`KafkaProducer.send`).
-    SendInvoked {
-        tp: TopicPartition,
-        key: Option<Arc<str>>,
-        value: ValueId,
-    },
+    SendInvoked { tp: TopicPartition, key: Option<Arc<str>>, value: ValueId },
     /// The send completed; `offset` is None for acks=0, which learns no offset.
-    SendAcked {
-        tp: TopicPartition,
-        value: ValueId,
-        offset: Option<Offset>,
-    },
+    SendAcked { tp: TopicPartition, value: ValueId, offset: Option<Offset> },
     /// The send failed. `definite` when the record certainly was not written (e.g.
     /// NOT_ENOUGH_REPLICAS before append); a timeout is indefinite (Jepsen's `:info`).
-    SendFailed {
-        tp: TopicPartition,
-        value: ValueId,
-        error: ErrorCode,
-        definite: bool,
-    },
+    SendFailed { tp: TopicPartition, value: ValueId, error: ErrorCode, definite: bool },
     /// One poll by a consumer: what each partition returned, in order.
     Polled { partitions: Vec<PolledPartition> },
 
@@ -91,21 +78,10 @@ pub enum Event {
     /// The controller fenced (or unfenced) a broker.
     BrokerFenced { broker: BrokerId, fenced: bool },
     /// A broker took up a role for a partition after learning new metadata.
-    BecameLeader {
-        tp: TopicPartition,
-        leader_epoch: LeaderEpoch,
-    },
-    BecameFollower {
-        tp: TopicPartition,
-        leader: Option<BrokerId>,
-        leader_epoch: LeaderEpoch,
-    },
+    BecameLeader { tp: TopicPartition, leader_epoch: LeaderEpoch },
+    BecameFollower { tp: TopicPartition, leader: Option<BrokerId>, leader_epoch: LeaderEpoch },
     /// A replica's high watermark moved (node = the broker).
-    HighWatermark {
-        tp: TopicPartition,
-        high_watermark: Offset,
-        is_leader: bool,
-    },
+    HighWatermark { tp: TopicPartition, high_watermark: Offset, is_leader: bool },
     /// A replica appended a batch (node = the broker). Values in offset order.
     Appended {
         tp: TopicPartition,
@@ -123,16 +99,9 @@ pub enum Event {
         cause: TruncationCause,
     },
     /// Retention deleted old segments.
-    LogStartAdvanced {
-        tp: TopicPartition,
-        log_start_offset: Offset,
-    },
+    LogStartAdvanced { tp: TopicPartition, log_start_offset: Offset },
     /// A leader asked the controller to change the ISR (AlterPartition).
-    IsrChangeRequested {
-        tp: TopicPartition,
-        isr: Vec<BrokerId>,
-        leader_epoch: LeaderEpoch,
-    },
+    IsrChangeRequested { tp: TopicPartition, isr: Vec<BrokerId>, leader_epoch: LeaderEpoch },
 
     // ---- the simulation --------------------------------------------------------------------
     /// A fault from the schedule, as it was applied (`detail` names the resolved nodes).

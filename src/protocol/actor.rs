@@ -24,12 +24,7 @@ pub struct Outbox<T> {
 
 impl<T> Default for Outbox<T> {
     fn default() -> Self {
-        Outbox {
-            sends: Vec::new(),
-            timers: Vec::new(),
-            events: Vec::new(),
-            disconnects: Vec::new(),
-        }
+        Outbox { sends: Vec::new(), timers: Vec::new(), events: Vec::new(), disconnects: Vec::new() }
     }
 }
 

@@ -12,14 +12,8 @@ use crate::protocol::types::*;
 /// One message on the wire.
 #[derive(Clone, Debug)]
 pub enum Message {
-    Request {
-        correlation_id: u64,
-        request: Request,
-    },
-    Response {
-        correlation_id: u64,
-        response: Response,
-    },
+    Request { correlation_id: u64, request: Request },
+    Response { correlation_id: u64, response: Response },
 }
 
 impl Message {
@@ -39,14 +33,10 @@ impl Message {
     pub fn size_bytes(&self) -> u64 {
         const HEADER_BYTES: u64 = 50;
         let batches: u64 = match self {
-            Message::Request {
-                request: Request::Produce(p),
-                ..
-            } => p.partitions.iter().map(|(_, b)| b.size_bytes as u64).sum(),
-            Message::Response {
-                response: Response::Fetch(f),
-                ..
-            } => f
+            Message::Request { request: Request::Produce(p), .. } => {
+                p.partitions.iter().map(|(_, b)| b.size_bytes as u64).sum()
+            }
+            Message::Response { response: Response::Fetch(f), .. } => f
                 .partitions
                 .iter()
                 .flat_map(|p| p.batches.iter())
@@ -58,9 +48,7 @@ impl Message {
     }
 }
 
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Acks {
     /// acks=0: the producer does not wait for any acknowledgement.
     None,
@@ -114,11 +102,7 @@ impl PartitionRegistration {
             self.replicas
         );
         if let Some(leader) = self.leader {
-            assert!(
-                self.isr.contains(&leader),
-                "leader {leader} of {tp} must be in ISR {:?}",
-                self.isr
-            );
+            assert!(self.isr.contains(&leader), "leader {leader} of {tp} must be in ISR {:?}", self.isr);
         }
         assert!(!self.isr.is_empty(), "the ISR of {tp} must never be empty");
     }
@@ -128,27 +112,11 @@ impl PartitionRegistration {
 /// carry the whole new registration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MetadataRecord {
-    RegisterBroker {
-        broker: BrokerId,
-        broker_epoch: i64,
-    },
-    FenceBroker {
-        broker: BrokerId,
-        broker_epoch: i64,
-    },
-    UnfenceBroker {
-        broker: BrokerId,
-        broker_epoch: i64,
-    },
-    Topic {
-        name: TopicName,
-        partitions: i32,
-        config: TopicConfig,
-    },
-    Partition {
-        tp: TopicPartition,
-        registration: PartitionRegistration,
-    },
+    RegisterBroker { broker: BrokerId, broker_epoch: i64 },
+    FenceBroker { broker: BrokerId, broker_epoch: i64 },
+    UnfenceBroker { broker: BrokerId, broker_epoch: i64 },
+    Topic { name: TopicName, partitions: i32, config: TopicConfig },
+    Partition { tp: TopicPartition, registration: PartitionRegistration },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -267,26 +235,11 @@ pub enum OffsetSpec {
 #[derive(Clone, Debug)]
 pub enum Request {
     // KRaft: broker <-> controller
-    BrokerRegistration {
-        broker: BrokerId,
-        incarnation: u64,
-    },
-    BrokerHeartbeat {
-        broker: BrokerId,
-        broker_epoch: i64,
-        metadata_offset: Offset,
-    },
+    BrokerRegistration { broker: BrokerId, incarnation: u64 },
+    BrokerHeartbeat { broker: BrokerId, broker_epoch: i64, metadata_offset: Offset },
     /// A broker replicating the metadata log (long poll, like KRaft's Fetch on the metadata topic).
-    MetadataFetch {
-        broker: BrokerId,
-        fetch_offset: Offset,
-        max_wait_ms: u64,
-    },
-    AlterPartition {
-        broker: BrokerId,
-        broker_epoch: i64,
-        items: Vec<AlterPartitionItem>,
-    },
+    MetadataFetch { broker: BrokerId, fetch_offset: Offset, max_wait_ms: u64 },
+    AlterPartition { broker: BrokerId, broker_epoch: i64, items: Vec<AlterPartitionItem> },
     // broker <-> broker and client -> broker
     Fetch(FetchRequest),
     OffsetsForLeaderEpoch {
@@ -295,9 +248,7 @@ pub enum Request {
         partitions: Vec<(TopicPartition, LeaderEpoch, LeaderEpoch)>,
     },
     Produce(ProduceRequest),
-    Metadata {
-        topics: Vec<TopicName>,
-    },
+    Metadata { topics: Vec<TopicName> },
     ListOffsets {
         isolation_level: IsolationLevel,
         partitions: Vec<(TopicPartition, Option<LeaderEpoch>, OffsetSpec)>,
@@ -322,34 +273,17 @@ impl Request {
 
 #[derive(Clone, Debug)]
 pub enum Response {
-    BrokerRegistration {
-        error: ErrorCode,
-        broker_epoch: i64,
-    },
-    BrokerHeartbeat {
-        error: ErrorCode,
-        is_fenced: bool,
-    },
-    MetadataFetch {
-        error: ErrorCode,
-        records: Vec<(Offset, MetadataRecord)>,
-    },
-    AlterPartition {
-        error: ErrorCode,
-        results: Vec<AlterPartitionResult>,
-    },
+    BrokerRegistration { error: ErrorCode, broker_epoch: i64 },
+    BrokerHeartbeat { error: ErrorCode, is_fenced: bool },
+    MetadataFetch { error: ErrorCode, records: Vec<(Offset, MetadataRecord)> },
+    AlterPartition { error: ErrorCode, results: Vec<AlterPartitionResult> },
     Fetch(FetchResponse),
     OffsetsForLeaderEpoch {
         /// (partition, error, leader epoch, end offset)
         partitions: Vec<(TopicPartition, ErrorCode, LeaderEpoch, Offset)>,
     },
-    Produce {
-        partitions: Vec<ProducePartitionResponse>,
-    },
-    Metadata {
-        brokers: Vec<BrokerId>,
-        topics: Vec<TopicMetadata>,
-    },
+    Produce { partitions: Vec<ProducePartitionResponse> },
+    Metadata { brokers: Vec<BrokerId>, topics: Vec<TopicMetadata> },
     ListOffsets {
         /// (partition, error, offset, leader epoch)
         partitions: Vec<(TopicPartition, ErrorCode, Offset, LeaderEpoch)>,

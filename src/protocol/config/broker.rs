@@ -165,10 +165,7 @@ pub const BROKER_KEYS: &[ConfigKey] = &[
     },
 ];
 
-pub const BROKER_CONFIG: ConfigDef = ConfigDef {
-    what: "broker",
-    keys: BROKER_KEYS,
-};
+pub const BROKER_CONFIG: ConfigDef = ConfigDef { what: "broker", keys: BROKER_KEYS };
 
 /// Topic-level keys; each overrides the broker key of the same meaning (see `TopicConfig`).
 pub const TOPIC_KEYS: &[ConfigKey] = &[
@@ -230,10 +227,7 @@ pub const TOPIC_KEYS: &[ConfigKey] = &[
     },
 ];
 
-pub const TOPIC_CONFIG: ConfigDef = ConfigDef {
-    what: "topic",
-    keys: TOPIC_KEYS,
-};
+pub const TOPIC_CONFIG: ConfigDef = ConfigDef { what: "topic", keys: TOPIC_KEYS };
 
 /// The broker settings the protocol reads, typed.
 #[derive(Clone, Debug)]
@@ -297,9 +291,7 @@ impl BrokerConfig {
 
     pub fn defaults() -> BrokerConfig {
         BrokerConfig::from_resolved(
-            &BROKER_CONFIG
-                .resolve(&Default::default())
-                .expect("defaults resolve"),
+            &BROKER_CONFIG.resolve(&Default::default()).expect("defaults resolve"),
         )
     }
 }
@@ -330,7 +322,8 @@ impl TopicConfig {
         TopicConfig {
             min_insync_replicas: long_or("min.insync.replicas", broker.min_insync_replicas as i64)
                 as i32,
-            unclean_leader_election_enable: if topic.is_explicit("unclean.leader.election.enable") {
+            unclean_leader_election_enable: if topic.is_explicit("unclean.leader.election.enable")
+            {
                 topic.bool("unclean.leader.election.enable")
             } else {
                 broker.unclean_leader_election_enable
@@ -350,9 +343,7 @@ impl TopicConfig {
     }
 
     pub fn defaults(broker: &BrokerConfig) -> TopicConfig {
-        let resolved = TOPIC_CONFIG
-            .resolve(&Default::default())
-            .expect("defaults resolve");
+        let resolved = TOPIC_CONFIG.resolve(&Default::default()).expect("defaults resolve");
         TopicConfig::effective(broker, &resolved)
     }
 }
@@ -379,16 +370,15 @@ mod tests {
     fn topic_overrides_broker_default() {
         let mut broker_entries = BTreeMap::new();
         broker_entries.insert("min.insync.replicas".to_string(), RawValue::Integer(2));
-        let broker = BrokerConfig::from_resolved(&BROKER_CONFIG.resolve(&broker_entries).unwrap());
+        let broker =
+            BrokerConfig::from_resolved(&BROKER_CONFIG.resolve(&broker_entries).unwrap());
         let t = TopicConfig::defaults(&broker);
         assert_eq!(t.min_insync_replicas, 2, "inherits the broker's setting");
         let mut topic_entries = BTreeMap::new();
         topic_entries.insert("min.insync.replicas".to_string(), RawValue::Integer(3));
-        let t = TopicConfig::effective(&broker, &TOPIC_CONFIG.resolve(&topic_entries).unwrap());
+        let t =
+            TopicConfig::effective(&broker, &TOPIC_CONFIG.resolve(&topic_entries).unwrap());
         assert_eq!(t.min_insync_replicas, 3);
-        assert_eq!(
-            t.overrides,
-            vec![("min.insync.replicas".to_string(), "3".to_string())]
-        );
+        assert_eq!(t.overrides, vec![("min.insync.replicas".to_string(), "3".to_string())]);
     }
 }

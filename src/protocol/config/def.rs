@@ -119,10 +119,7 @@ impl ConfigDef {
     pub fn parse(&self, name: &str, raw: &RawValue) -> Result<ConfigValue, ConfigError> {
         let key = self.key(name).ok_or_else(|| ConfigError {
             key: name.to_string(),
-            message: format!(
-                "unknown {} config '{name}': kafkasim does not model it",
-                self.what
-            ),
+            message: format!("unknown {} config '{name}': kafkasim does not model it", self.what),
         })?;
         let value = parse_typed(key, raw)?;
         validate(key, &value)?;
@@ -137,10 +134,7 @@ impl ConfigDef {
         let mut values = BTreeMap::new();
         let mut explicit = Vec::new();
         for (name, raw) in entries {
-            values.insert(
-                self.key(name).map(|k| k.name).unwrap_or(""),
-                self.parse(name, raw)?,
-            );
+            values.insert(self.key(name).map(|k| k.name).unwrap_or(""), self.parse(name, raw)?);
             explicit.push(name.clone());
         }
         for key in self.keys {
@@ -160,20 +154,16 @@ impl ConfigDef {
 fn parse_typed(key: &ConfigKey, raw: &RawValue) -> Result<ConfigValue, ConfigError> {
     let expected = |what: &str| ConfigError {
         key: key.name.to_string(),
-        message: format!(
-            "Invalid value {raw} for configuration {}: Expected {what}",
-            key.name
-        ),
+        message: format!("Invalid value {raw} for configuration {}: Expected {what}", key.name),
     };
     match (key.kind, raw) {
         (ConfigType::Boolean, RawValue::Boolean(b)) => Ok(ConfigValue::Boolean(*b)),
-        (ConfigType::Boolean, RawValue::String(s)) => {
-            match s.trim().to_ascii_lowercase().as_str() {
-                "true" => Ok(ConfigValue::Boolean(true)),
-                "false" => Ok(ConfigValue::Boolean(false)),
-                _ => Err(expected("value to be either true or false")),
-            }
-        }
+        (ConfigType::Boolean, RawValue::String(s)) => match s.trim().to_ascii_lowercase().as_str()
+        {
+            "true" => Ok(ConfigValue::Boolean(true)),
+            "false" => Ok(ConfigValue::Boolean(false)),
+            _ => Err(expected("value to be either true or false")),
+        },
         (ConfigType::Int | ConfigType::Long, RawValue::Integer(n)) => {
             check_width(key, *n, raw)?;
             Ok(ConfigValue::Long(*n))
@@ -192,10 +182,7 @@ fn parse_typed(key: &ConfigKey, raw: &RawValue) -> Result<ConfigValue, ConfigErr
         (ConfigType::String, RawValue::String(s)) => Ok(ConfigValue::String(s.trim().to_string())),
         (ConfigType::String, RawValue::Integer(n)) => Ok(ConfigValue::String(n.to_string())),
         (ConfigType::List, RawValue::String(s)) => Ok(ConfigValue::List(
-            s.split(',')
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty())
-                .collect(),
+            s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
         )),
         (ConfigType::List, RawValue::List(items)) => {
             let mut out = Vec::new();
@@ -230,20 +217,14 @@ fn check_width(key: &ConfigKey, n: i64, raw: &RawValue) -> Result<(), ConfigErro
 
 fn validate(key: &ConfigKey, value: &ConfigValue) -> Result<(), ConfigError> {
     match (key.validator, value) {
-        (Validator::AtLeast(min), ConfigValue::Long(n)) if *n < min => Err(ConfigError::invalid(
-            key.name,
-            n,
-            format_args!("Value must be at least {min}"),
-        )),
-        (Validator::Between(min, _), ConfigValue::Long(n)) if *n < min => Err(
-            ConfigError::invalid(key.name, n, format_args!("Value must be at least {min}")),
-        ),
+        (Validator::AtLeast(min), ConfigValue::Long(n)) if *n < min => {
+            Err(ConfigError::invalid(key.name, n, format_args!("Value must be at least {min}")))
+        }
+        (Validator::Between(min, _), ConfigValue::Long(n)) if *n < min => {
+            Err(ConfigError::invalid(key.name, n, format_args!("Value must be at least {min}")))
+        }
         (Validator::Between(_, max), ConfigValue::Long(n)) if *n > max => {
-            Err(ConfigError::invalid(
-                key.name,
-                n,
-                format_args!("Value must be no more than {max}"),
-            ))
+            Err(ConfigError::invalid(key.name, n, format_args!("Value must be no more than {max}")))
         }
         (Validator::OneOf(choices), ConfigValue::String(s)) if !choices.contains(&s.as_str()) => {
             Err(ConfigError::invalid(
@@ -265,9 +246,7 @@ pub struct ResolvedConfig {
 
 impl ResolvedConfig {
     fn get(&self, name: &str) -> &ConfigValue {
-        self.values
-            .get(name)
-            .unwrap_or_else(|| panic!("config key {name} is not in its ConfigDef"))
+        self.values.get(name).unwrap_or_else(|| panic!("config key {name} is not in its ConfigDef"))
     }
 
     /// Whether the user set this key (Kafka's idempotence checks depend on it).
@@ -277,11 +256,8 @@ impl ResolvedConfig {
 
     /// The keys the user set, with their values, in key order (Kafka's describe `Configs:`).
     pub fn explicit_entries(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self
-            .explicit
-            .iter()
-            .map(|k| (k.clone(), self.get(k).to_string()))
-            .collect();
+        let mut out: Vec<(String, String)> =
+            self.explicit.iter().map(|k| (k.clone(), self.get(k).to_string())).collect();
         out.sort();
         out
     }
@@ -351,18 +327,12 @@ mod tests {
             doc: "",
         },
     ];
-    const DEF: ConfigDef = ConfigDef {
-        what: "topic",
-        keys: KEYS,
-    };
+    const DEF: ConfigDef = ConfigDef { what: "topic", keys: KEYS };
 
     #[test]
     fn defaults_fill_in_and_strings_parse_as_numbers() {
         let mut entries = BTreeMap::new();
-        entries.insert(
-            "min.insync.replicas".to_string(),
-            RawValue::String("2".into()),
-        );
+        entries.insert("min.insync.replicas".to_string(), RawValue::String("2".into()));
         let resolved = DEF.resolve(&entries).unwrap();
         assert_eq!(resolved.long("min.insync.replicas"), 2);
         assert_eq!(resolved.string("cleanup.policy"), Some("delete"));
@@ -372,28 +342,16 @@ mod tests {
 
     #[test]
     fn errors_use_kafka_wording() {
-        let err = DEF
-            .parse("min.insync.replicas", &RawValue::Integer(0))
-            .unwrap_err();
+        let err = DEF.parse("min.insync.replicas", &RawValue::Integer(0)).unwrap_err();
         assert_eq!(
             err.message,
             "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1"
         );
-        let err = DEF
-            .parse("min.insync.replica", &RawValue::Integer(2))
-            .unwrap_err();
-        assert!(err
-            .message
-            .contains("unknown topic config 'min.insync.replica'"));
-        let err = DEF
-            .parse("min.insync.replicas", &RawValue::Boolean(true))
-            .unwrap_err();
-        assert!(err
-            .message
-            .contains("Expected value to be a 32-bit integer"));
-        let err = DEF
-            .parse("cleanup.policy", &RawValue::String("compact".into()))
-            .unwrap_err();
+        let err = DEF.parse("min.insync.replica", &RawValue::Integer(2)).unwrap_err();
+        assert!(err.message.contains("unknown topic config 'min.insync.replica'"));
+        let err = DEF.parse("min.insync.replicas", &RawValue::Boolean(true)).unwrap_err();
+        assert!(err.message.contains("Expected value to be a 32-bit integer"));
+        let err = DEF.parse("cleanup.policy", &RawValue::String("compact".into())).unwrap_err();
         assert!(err.message.contains("String must be one of: delete"));
     }
 }

@@ -108,10 +108,7 @@ impl RecordBatch {
 
     /// Each record with the offset it occupies.
     pub fn offsets_and_records(&self) -> impl Iterator<Item = (Offset, &Record)> + '_ {
-        self.records
-            .iter()
-            .enumerate()
-            .map(move |(i, r)| (self.base_offset + i as i64, r))
+        self.records.iter().enumerate().map(move |(i, r)| (self.base_offset + i as i64, r))
     }
 
     /// The batch cut to the offsets before `end_offset` (used when a truncation point falls

@@ -35,10 +35,7 @@ impl LeaderEpochCache {
 
     /// The start offset of `epoch`, if the cache knows it.
     pub fn start_offset_of(&self, epoch: LeaderEpoch) -> Option<Offset> {
-        self.entries
-            .iter()
-            .find(|e| e.epoch == epoch)
-            .map(|e| e.start_offset)
+        self.entries.iter().find(|e| e.epoch == epoch).map(|e| e.start_offset)
     }
 
     /// Records that `epoch` begins at `start_offset`. Like Kafka's `assign`, an epoch not newer
@@ -51,10 +48,7 @@ impl LeaderEpochCache {
             }
         }
         self.entries.retain(|e| e.start_offset < start_offset);
-        self.entries.push(EpochEntry {
-            epoch,
-            start_offset,
-        });
+        self.entries.push(EpochEntry { epoch, start_offset });
         self.debug_assert_invariants();
     }
 
@@ -66,10 +60,7 @@ impl LeaderEpochCache {
     /// After the log start advances to `start_offset`: drop epochs wholly before it, and move
     /// the start of the epoch that contains it up to it (Kafka's `truncateFromStartAsyncFlush`).
     pub fn truncate_from_start(&mut self, start_offset: Offset) {
-        let keep_from = self
-            .entries
-            .iter()
-            .rposition(|e| e.start_offset <= start_offset);
+        let keep_from = self.entries.iter().rposition(|e| e.start_offset <= start_offset);
         if let Some(index) = keep_from {
             self.entries.drain(..index);
             self.entries[0].start_offset = start_offset;
@@ -89,11 +80,7 @@ impl LeaderEpochCache {
             return (requested_epoch, log_end_offset);
         }
         let higher = self.entries.iter().find(|e| e.epoch > requested_epoch);
-        let floor = self
-            .entries
-            .iter()
-            .rev()
-            .find(|e| e.epoch <= requested_epoch);
+        let floor = self.entries.iter().rev().find(|e| e.epoch <= requested_epoch);
         match (higher, floor) {
             (None, _) => (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET),
             (Some(higher), None) => (requested_epoch, higher.start_offset),
@@ -122,9 +109,8 @@ impl LeaderEpochCache {
 
     fn debug_assert_invariants(&self) {
         debug_assert!(
-            self.entries
-                .windows(2)
-                .all(|w| w[0].epoch < w[1].epoch && w[0].start_offset <= w[1].start_offset),
+            self.entries.windows(2).all(|w| w[0].epoch < w[1].epoch
+                && w[0].start_offset <= w[1].start_offset),
             "leader epoch cache must be increasing in epoch and start offset: {:?}",
             self.entries
         );
@@ -161,14 +147,8 @@ mod tests {
     fn end_offset_for_epoch_before_first_and_after_latest() {
         let c = cache(&[(3, 10), (5, 20)]);
         assert_eq!(c.end_offset_for(1, 30), (1, 10));
-        assert_eq!(
-            c.end_offset_for(7, 30),
-            (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET)
-        );
-        assert_eq!(
-            c.end_offset_for(UNDEFINED_EPOCH, 30),
-            (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET)
-        );
+        assert_eq!(c.end_offset_for(7, 30), (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET));
+        assert_eq!(c.end_offset_for(UNDEFINED_EPOCH, 30), (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET));
     }
 
     #[test]
@@ -185,27 +165,12 @@ mod tests {
         c.assign(0, 9);
         assert_eq!(c.entries().len(), 2);
         c.truncate_from_end(4);
-        assert_eq!(
-            c.entries(),
-            &[EpochEntry {
-                epoch: 0,
-                start_offset: 0
-            }]
-        );
+        assert_eq!(c.entries(), &[EpochEntry { epoch: 0, start_offset: 0 }]);
         let mut c = cache(&[(0, 0), (1, 4), (2, 8)]);
         c.truncate_from_start(5);
         assert_eq!(
             c.entries(),
-            &[
-                EpochEntry {
-                    epoch: 1,
-                    start_offset: 5
-                },
-                EpochEntry {
-                    epoch: 2,
-                    start_offset: 8
-                }
-            ]
+            &[EpochEntry { epoch: 1, start_offset: 5 }, EpochEntry { epoch: 2, start_offset: 8 }]
         );
     }
 }

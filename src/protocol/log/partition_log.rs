@@ -27,10 +27,7 @@ pub struct Segment {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AppendError {
     #[error("batch at offset {batch_base_offset} does not follow log end offset {log_end_offset}")]
-    NotContiguous {
-        batch_base_offset: Offset,
-        log_end_offset: Offset,
-    },
+    NotContiguous { batch_base_offset: Offset, log_end_offset: Offset },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,11 +71,7 @@ impl PartitionLog {
             recovery_point: 0,
             unflushed_messages: 0,
             last_flush_ms: 0,
-            segments: vec![Segment {
-                base_offset: 0,
-                size_bytes: 0,
-                largest_timestamp_ms: 0,
-            }],
+            segments: vec![Segment { base_offset: 0, size_bytes: 0, largest_timestamp_ms: 0 }],
             size_bytes: 0,
             segment_bytes,
         }
@@ -135,8 +128,7 @@ impl PartitionLog {
                 log_end_offset: self.log_end_offset,
             });
         }
-        self.epoch_cache
-            .assign(batch.partition_leader_epoch, batch.base_offset);
+        self.epoch_cache.assign(batch.partition_leader_epoch, batch.base_offset);
         self.push(batch);
         Ok(())
     }
@@ -144,10 +136,7 @@ impl PartitionLog {
     fn push(&mut self, batch: RecordBatch) {
         let size = batch.size_bytes as u64;
         let segment_is_full = {
-            let active = self
-                .segments
-                .last()
-                .expect("a log always has an active segment");
+            let active = self.segments.last().expect("a log always has an active segment");
             active.size_bytes > 0 && active.size_bytes + size > self.segment_bytes
         };
         if segment_is_full {
@@ -157,10 +146,7 @@ impl PartitionLog {
                 largest_timestamp_ms: 0,
             });
         }
-        let active = self
-            .segments
-            .last_mut()
-            .expect("a log always has an active segment");
+        let active = self.segments.last_mut().expect("a log always has an active segment");
         active.size_bytes += size;
         active.largest_timestamp_ms = active.largest_timestamp_ms.max(batch.max_timestamp_ms);
         self.size_bytes += size;
@@ -212,8 +198,7 @@ impl PartitionLog {
 
     fn rebuild_segments_after_truncation(&mut self) {
         let end = self.log_end_offset;
-        self.segments
-            .retain(|s| s.base_offset < end || s.base_offset == 0);
+        self.segments.retain(|s| s.base_offset < end || s.base_offset == 0);
         if self.segments.is_empty() {
             self.segments.push(Segment {
                 base_offset: end,
@@ -224,17 +209,12 @@ impl PartitionLog {
         // Recompute the sizes of the surviving segments from the batches they hold.
         for i in 0..self.segments.len() {
             let from = self.segments[i].base_offset;
-            let to = self
-                .segments
-                .get(i + 1)
-                .map_or(Offset::MAX, |s| s.base_offset);
+            let to = self.segments.get(i + 1).map_or(Offset::MAX, |s| s.base_offset);
             let (size, ts) = self
                 .batches
                 .iter()
                 .filter(|b| b.base_offset >= from && b.base_offset < to)
-                .fold((0u64, 0u64), |(s, t), b| {
-                    (s + b.size_bytes as u64, t.max(b.max_timestamp_ms))
-                });
+                .fold((0u64, 0u64), |(s, t), b| (s + b.size_bytes as u64, t.max(b.max_timestamp_ms)));
             self.segments[i].size_bytes = size;
             self.segments[i].largest_timestamp_ms = ts;
         }
@@ -255,9 +235,7 @@ impl PartitionLog {
                 log_end_offset: self.log_end_offset,
             });
         }
-        let first = self
-            .batches
-            .partition_point(|b| b.next_offset() <= fetch_offset);
+        let first = self.batches.partition_point(|b| b.next_offset() <= fetch_offset);
         let mut out = Vec::new();
         let mut bytes = 0u64;
         for batch in self.batches.range(first..) {
@@ -275,9 +253,7 @@ impl PartitionLog {
 
     /// Bytes available from `fetch_offset` below `max_offset` (for fetch.min.bytes).
     pub fn bytes_available(&self, fetch_offset: Offset, max_offset: Offset) -> u64 {
-        let first = self
-            .batches
-            .partition_point(|b| b.next_offset() <= fetch_offset);
+        let first = self.batches.partition_point(|b| b.next_offset() <= fetch_offset);
         self.batches
             .range(first..)
             .take_while(|b| b.next_offset() <= max_offset)
@@ -297,8 +273,8 @@ impl PartitionLog {
     /// scheduled flusher). Returns true when a flush happened.
     pub fn maybe_flush(&mut self, now: SimTime, flush_messages: u64, flush_ms: u64) -> bool {
         let due_by_count = self.unflushed_messages >= flush_messages;
-        let due_by_time =
-            self.unflushed_messages > 0 && now.saturating_sub(self.last_flush_ms) >= flush_ms;
+        let due_by_time = self.unflushed_messages > 0
+            && now.saturating_sub(self.last_flush_ms) >= flush_ms;
         if due_by_count || due_by_time {
             self.flush(now);
             true
@@ -325,12 +301,7 @@ impl PartitionLog {
 
     /// Deletes closed segments past `retention_ms` or beyond `retention_bytes`, never beyond
     /// the high watermark (`UnifiedLog.deleteOldSegments`). Returns the records deleted.
-    pub fn apply_retention(
-        &mut self,
-        now: SimTime,
-        retention_ms: i64,
-        retention_bytes: i64,
-    ) -> u64 {
+    pub fn apply_retention(&mut self, now: SimTime, retention_ms: i64, retention_bytes: i64) -> u64 {
         let mut deleted_records = 0u64;
         loop {
             if self.segments.len() < 2 {
@@ -349,11 +320,7 @@ impl PartitionLog {
                 break;
             }
             let segment = self.segments.remove(0);
-            while self
-                .batches
-                .front()
-                .is_some_and(|b| b.base_offset < next_base)
-            {
+            while self.batches.front().is_some_and(|b| b.base_offset < next_base) {
                 let batch = self.batches.pop_front().expect("front exists");
                 deleted_records += batch.record_count() as u64;
             }
@@ -376,10 +343,8 @@ impl PartitionLog {
         );
         assert!(self.recovery_point <= self.log_end_offset);
         debug_assert!(
-            self.batches
-                .iter()
-                .zip(self.batches.iter().skip(1))
-                .all(|(a, b)| a.next_offset() == b.base_offset),
+            self.batches.iter().zip(self.batches.iter().skip(1)).all(|(a, b)| a.next_offset()
+                == b.base_offset),
             "batches must be contiguous"
         );
     }
@@ -414,18 +379,11 @@ mod tests {
     fn leader_append_assigns_offsets_and_epochs() {
         let mut log = PartitionLog::new();
         let b = log.append_as_leader(records(0, 0, 3, 0), 1);
-        assert_eq!(
-            (b.base_offset, b.last_offset(), b.partition_leader_epoch),
-            (0, 2, 1)
-        );
+        assert_eq!((b.base_offset, b.last_offset(), b.partition_leader_epoch), (0, 2, 1));
         log.append_as_leader(records(0, 3, 2, 0), 2);
         assert_eq!(log.log_end_offset(), 5);
         assert_eq!(log.epoch_cache().end_offset_for(1, 5), (1, 3));
-        assert_eq!(
-            log.high_watermark(),
-            0,
-            "appending never moves the high watermark"
-        );
+        assert_eq!(log.high_watermark(), 0, "appending never moves the high watermark");
     }
 
     #[test]
@@ -464,21 +422,9 @@ mod tests {
         let mut log = PartitionLog::new();
         log.append_as_leader(records(0, 0, 2, 0), 0);
         log.append_as_leader(records(0, 2, 2, 0), 0);
-        assert_eq!(
-            log.read(0, 1, 4).unwrap().len(),
-            1,
-            "KIP-74: one batch even over max bytes"
-        );
-        assert_eq!(
-            log.read(0, u64::MAX, 2).unwrap().len(),
-            1,
-            "stops at the high watermark"
-        );
-        assert_eq!(
-            log.read(1, u64::MAX, 4).unwrap()[0].base_offset,
-            0,
-            "batch holding offset 1"
-        );
+        assert_eq!(log.read(0, 1, 4).unwrap().len(), 1, "KIP-74: one batch even over max bytes");
+        assert_eq!(log.read(0, u64::MAX, 2).unwrap().len(), 1, "stops at the high watermark");
+        assert_eq!(log.read(1, u64::MAX, 4).unwrap()[0].base_offset, 0, "batch holding offset 1");
         assert!(log.read(5, u64::MAX, 4).is_err());
         assert_eq!(log.read(4, u64::MAX, 4).unwrap(), vec![]);
     }
@@ -487,10 +433,7 @@ mod tests {
     fn power_loss_drops_only_the_unflushed_tail() {
         let mut log = PartitionLog::new();
         log.append_as_leader(records(0, 0, 2, 0), 0);
-        assert!(
-            log.maybe_flush(10, 2, u64::MAX),
-            "flush.messages = 2 reached"
-        );
+        assert!(log.maybe_flush(10, 2, u64::MAX), "flush.messages = 2 reached");
         log.append_as_leader(records(0, 2, 1, 0), 0);
         assert!(!log.maybe_flush(20, 2, u64::MAX));
         let lost = log.lose_unflushed();
@@ -507,23 +450,12 @@ mod tests {
         }
         assert!(log.segments().len() >= 3);
         log.set_high_watermark(0);
-        assert_eq!(
-            log.apply_retention(100_000, 1000, -1),
-            0,
-            "nothing above the HW is deleted"
-        );
+        assert_eq!(log.apply_retention(100_000, 1000, -1), 0, "nothing above the HW is deleted");
         log.set_high_watermark(12);
         let deleted = log.apply_retention(100_000, 1000, -1);
         assert!(deleted > 0);
         assert!(log.log_start_offset() > 0);
-        assert_eq!(
-            log.segments().len(),
-            1,
-            "the active segment is never deleted"
-        );
-        assert_eq!(
-            log.read(0, u64::MAX, 12).unwrap_err().log_start_offset,
-            log.log_start_offset()
-        );
+        assert_eq!(log.segments().len(), 1, "the active segment is never deleted");
+        assert_eq!(log.read(0, u64::MAX, 12).unwrap_err().log_start_offset, log.log_start_offset());
     }
 }
