@@ -33,11 +33,7 @@ impl TimeBuckets {
         let end_ms = end_ms.max(1);
         let bucket_ms = bucket_ms.max(1);
         let count = end_ms.div_ceil(bucket_ms).max(1) as usize;
-        TimeBuckets {
-            bucket_ms,
-            count,
-            end_ms,
-        }
+        TimeBuckets { bucket_ms, count, end_ms }
     }
 
     /// The bucket holding `time_ms` (times at or past the end fall into the last bucket).
@@ -95,12 +91,7 @@ pub struct BucketCursor {
 
 impl BucketCursor {
     pub fn new(buckets: TimeBuckets) -> Self {
-        BucketCursor {
-            buckets,
-            index: 0,
-            start_ms: 0,
-            end_ms: buckets.bucket_ms,
-        }
+        BucketCursor { buckets, index: 0, start_ms: 0, end_ms: buckets.bucket_ms }
     }
 
     #[inline]
@@ -111,11 +102,8 @@ impl BucketCursor {
         let index = self.buckets.index(time_ms);
         self.index = index;
         self.start_ms = self.buckets.start_ms(index);
-        self.end_ms = if index + 1 == self.buckets.count {
-            SimTime::MAX
-        } else {
-            self.start_ms + self.buckets.bucket_ms
-        };
+        self.end_ms =
+            if index + 1 == self.buckets.count { SimTime::MAX } else { self.start_ms + self.buckets.bucket_ms };
         index
     }
 }
@@ -154,14 +142,8 @@ mod tests {
     fn the_cursor_agrees_with_division() {
         let buckets = TimeBuckets::new(10_500, 1_000);
         let mut cursor = BucketCursor::new(buckets);
-        for time_ms in [
-            0, 5, 999, 1_000, 1_001, 7_500, 3_000, 10_499, 10_500, 20_000, 0,
-        ] {
-            assert_eq!(
-                cursor.index(time_ms),
-                buckets.index(time_ms),
-                "at {time_ms}"
-            );
+        for time_ms in [0, 5, 999, 1_000, 1_001, 7_500, 3_000, 10_499, 10_500, 20_000, 0] {
+            assert_eq!(cursor.index(time_ms), buckets.index(time_ms), "at {time_ms}");
         }
     }
 

@@ -93,10 +93,7 @@ pub struct LegendItem {
 
 impl LegendItem {
     pub fn new(label: impl Into<String>, mark: LegendMark) -> LegendItem {
-        LegendItem {
-            label: label.into(),
-            mark,
-        }
+        LegendItem { label: label.into(), mark }
     }
 }
 
@@ -152,11 +149,7 @@ pub fn header<DB: DrawingBackend>(
             x += item_px;
         }
     }
-    let used = if legend.is_empty() {
-        top
-    } else {
-        top + rows.len() as i32 * ROW_PX + 4
-    };
+    let used = if legend.is_empty() { top } else { top + rows.len() as i32 * ROW_PX + 4 };
     Ok(root.split_vertically(used).1)
 }
 
@@ -168,37 +161,22 @@ fn draw_legend_mark<DB: DrawingBackend>(
     width: i32,
 ) -> DrawResult<DB> {
     match mark {
-        LegendMark::Line(color) => area.draw(&PathElement::new(
-            vec![(x, y), (x + width, y)],
-            color.stroke_width(2),
-        )),
+        LegendMark::Line(color) => area.draw(&PathElement::new(vec![(x, y), (x + width, y)], color.stroke_width(2))),
         LegendMark::Dashed(color) => {
             let dash = width / 4;
             for i in [0, 2] {
                 let x0 = x + i * dash + dash / 2;
-                area.draw(&PathElement::new(
-                    vec![(x0, y), (x0 + dash, y)],
-                    color.stroke_width(2),
-                ))?;
+                area.draw(&PathElement::new(vec![(x0, y), (x0 + dash, y)], color.stroke_width(2)))?;
             }
             Ok(())
         }
-        LegendMark::Cross(color) => {
-            area.draw(&Cross::new((x + width / 2, y), 5, color.stroke_width(2)))
+        LegendMark::Cross(color) => area.draw(&Cross::new((x + width / 2, y), 5, color.stroke_width(2))),
+        LegendMark::Swatch(color) => {
+            area.draw(&Rectangle::new([(x + 2, y - 6), (x + width - 2, y + 6)], color.filled()))
         }
-        LegendMark::Swatch(color) => area.draw(&Rectangle::new(
-            [(x + 2, y - 6), (x + width - 2, y + 6)],
-            color.filled(),
-        )),
         LegendMark::Band(color) => {
-            area.draw(&Rectangle::new(
-                [(x + 2, y - 7), (x + width - 2, y + 7)],
-                color.mix(0.16).filled(),
-            ))?;
-            area.draw(&Rectangle::new(
-                [(x + 2, y - 7), (x + width - 2, y + 7)],
-                color.mix(0.5),
-            ))
+            area.draw(&Rectangle::new([(x + 2, y - 7), (x + width - 2, y + 7)], color.mix(0.16).filled()))?;
+            area.draw(&Rectangle::new([(x + 2, y - 7), (x + width - 2, y + 7)], color.mix(0.5)))
         }
     }
 }
@@ -244,27 +222,20 @@ impl<DB: DrawingBackend> TimeOverlay<DB> {
         for interval in &marks.intervals {
             let x0 = self.x_px(interval.start_ms as f64 / 1000.0);
             let x1 = self.x_px(interval.end_ms as f64 / 1000.0).max(x0 + 1);
-            self.screen.draw(&Rectangle::new(
-                [(x0, self.top()), (x1, self.bottom())],
-                fault_fill(interval.class).filled(),
-            ))?;
+            self.screen
+                .draw(&Rectangle::new([(x0, self.top()), (x1, self.bottom())], fault_fill(interval.class).filled()))?;
         }
         for (time_ms, _) in &marks.instants {
             let x = self.x_px(*time_ms as f64 / 1000.0);
-            self.screen.draw(&PathElement::new(
-                vec![(x, self.top()), (x, self.bottom())],
-                GREY.mix(0.6).stroke_width(1),
-            ))?;
+            self.screen
+                .draw(&PathElement::new(vec![(x, self.top()), (x, self.bottom())], GREY.mix(0.6).stroke_width(1)))?;
         }
         if let Some(settle_ms) = marks.settle_ms {
             let x = self.x_px(settle_ms as f64 / 1000.0);
             let mut y = self.top();
             while y < self.bottom() {
                 let y1 = (y + 6).min(self.bottom());
-                self.screen.draw(&PathElement::new(
-                    vec![(x, y), (x, y1)],
-                    GREY.stroke_width(2),
-                ))?;
+                self.screen.draw(&PathElement::new(vec![(x, y), (x, y1)], GREY.stroke_width(2)))?;
                 y += 10;
             }
         }
@@ -281,20 +252,13 @@ impl<DB: DrawingBackend> TimeOverlay<DB> {
             .intervals
             .iter()
             .map(|i| (i.start_ms, i.label.as_str(), Some(i.class)))
-            .chain(
-                marks
-                    .instants
-                    .iter()
-                    .map(|(t, label)| (*t, label.as_str(), None)),
-            );
+            .chain(marks.instants.iter().map(|(t, label)| (*t, label.as_str(), None)));
         let mut labels: Vec<_> = labels.collect();
         labels.sort_by_key(|(t, _, _)| *t);
         for (start_ms, label, class) in labels {
             let x = self.x_px(start_ms as f64 / 1000.0) + 3;
             let (width_px, _) = self.screen.estimate_text_size(label, &style)?;
-            let x = x
-                .min(self.x_px.end - width_px as i32 - 2)
-                .max(self.x_px.start + 2);
+            let x = x.min(self.x_px.end - width_px as i32 - 2).max(self.x_px.start + 2);
             let lane = match lane_ends.iter().position(|end| *end < x) {
                 Some(lane) => lane,
                 None => {
@@ -327,20 +291,13 @@ impl<DB: DrawingBackend> TimeOverlay<DB> {
 /// Fault colours are chosen for pale bands; labels use a darker shade of the same hue.
 fn darken(style: TextStyle<'static>, color: RGBColor) -> TextStyle<'static> {
     let RGBColor(r, g, b) = color;
-    let dark = RGBColor(
-        (r as u16 * 6 / 10) as u8,
-        (g as u16 * 6 / 10) as u8,
-        (b as u16 * 6 / 10) as u8,
-    );
+    let dark = RGBColor((r as u16 * 6 / 10) as u8, (g as u16 * 6 / 10) as u8, (b as u16 * 6 / 10) as u8);
     with_color(style, dark)
 }
 
 /// `style` in another colour (`TextStyle::color` wants a borrow as long as the style).
 pub fn with_color(style: TextStyle<'static>, color: RGBColor) -> TextStyle<'static> {
-    TextStyle {
-        color: color.to_backend_color(),
-        ..style
-    }
+    TextStyle { color: color.to_backend_color(), ..style }
 }
 
 /// The x axis every time plot shares: 0 to the end of the run, in seconds.

@@ -26,12 +26,7 @@ pub enum FaultClass {
 }
 
 impl FaultClass {
-    pub const ALL: [FaultClass; 4] = [
-        FaultClass::Crash,
-        FaultClass::Pause,
-        FaultClass::Partition,
-        FaultClass::Clog,
-    ];
+    pub const ALL: [FaultClass; 4] = [FaultClass::Crash, FaultClass::Pause, FaultClass::Partition, FaultClass::Clog];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -67,48 +62,29 @@ pub struct FaultMarks {
 
 impl FaultMarks {
     pub fn classes(&self) -> Vec<FaultClass> {
-        FaultClass::ALL
-            .into_iter()
-            .filter(|class| self.intervals.iter().any(|i| i.class == *class))
-            .collect()
+        FaultClass::ALL.into_iter().filter(|class| self.intervals.iter().any(|i| i.class == *class)).collect()
     }
 }
 
 /// Details the simulator writes when a fault changed nothing.
-const NO_OP_MARKERS: [&str; 5] = [
-    "was already down",
-    "was not crashed",
-    "was not running",
-    "was not paused",
-    "no such node",
-];
+const NO_OP_MARKERS: [&str; 5] =
+    ["was already down", "was not crashed", "was not running", "was not paused", "no such node"];
 
 pub fn fault_marks(history: &History) -> FaultMarks {
     let last_entry_ms = history.entries.last().map_or(0, |e| e.time_ms);
     let run_end_ms = history.meta.end_ms.max(last_entry_ms);
-    let workload_end_ms = if history.meta.workload_end_ms > 0 {
-        history.meta.workload_end_ms
-    } else {
-        run_end_ms
-    };
+    let workload_end_ms = if history.meta.workload_end_ms > 0 { history.meta.workload_end_ms } else { run_end_ms };
 
     let mut marks = FaultMarks::default();
     // (class, key) -> (start, label)
     let mut open: BTreeMap<(FaultClass, String), (SimTime, String)> = BTreeMap::new();
     let mut intervals = Vec::new();
-    let mut close = |open: &mut BTreeMap<(FaultClass, String), (SimTime, String)>,
-                     key: &(FaultClass, String),
-                     end_ms: SimTime| {
-        if let Some((start_ms, label)) = open.remove(key) {
-            intervals.push(FaultInterval {
-                class: key.0,
-                label,
-                start_ms,
-                end_ms,
-                ended: true,
-            });
-        }
-    };
+    let mut close =
+        |open: &mut BTreeMap<(FaultClass, String), (SimTime, String)>, key: &(FaultClass, String), end_ms: SimTime| {
+            if let Some((start_ms, label)) = open.remove(key) {
+                intervals.push(FaultInterval { class: key.0, label, start_ms, end_ms, ended: true });
+            }
+        };
 
     for entry in &history.entries {
         let (kind, detail) = match &entry.event {
@@ -130,16 +106,9 @@ pub fn fault_marks(history: &History) -> FaultMarks {
         let node = detail.split_whitespace().next().unwrap_or("").to_string();
         match kind {
             "crash" | "pause" if !settling => {
-                let class = if kind == "crash" {
-                    FaultClass::Crash
-                } else {
-                    FaultClass::Pause
-                };
-                let label = if detail.contains("lost power") {
-                    format!("power loss {node}")
-                } else {
-                    format!("{kind} {node}")
-                };
+                let class = if kind == "crash" { FaultClass::Crash } else { FaultClass::Pause };
+                let label =
+                    if detail.contains("lost power") { format!("power loss {node}") } else { format!("{kind} {node}") };
                 open.entry((class, node)).or_insert((now, label));
             }
             "restart" => close(&mut open, &(FaultClass::Crash, node), now),
@@ -150,15 +119,11 @@ pub fn fault_marks(history: &History) -> FaultMarks {
                     .trim_start_matches("network partitioned:")
                     .trim_end_matches("| everyone else with the last group")
                     .trim();
-                open.insert(
-                    (FaultClass::Partition, String::new()),
-                    (now, format!("partition {groups}")),
-                );
+                open.insert((FaultClass::Partition, String::new()), (now, format!("partition {groups}")));
             }
             "clog" if !settling => {
                 let link = detail.trim_end_matches("clogged").trim().to_string();
-                open.entry((FaultClass::Clog, link.clone()))
-                    .or_insert((now, format!("clog {link}")));
+                open.entry((FaultClass::Clog, link.clone())).or_insert((now, format!("clog {link}")));
             }
             "unclog" => {
                 let link = detail.trim_end_matches("unclogged").trim().to_string();
@@ -179,18 +144,8 @@ pub fn fault_marks(history: &History) -> FaultMarks {
         }
     }
     for ((class, _), (start_ms, label)) in open {
-        let end_ms = if workload_end_ms > start_ms {
-            workload_end_ms
-        } else {
-            run_end_ms
-        };
-        intervals.push(FaultInterval {
-            class,
-            label,
-            start_ms,
-            end_ms,
-            ended: false,
-        });
+        let end_ms = if workload_end_ms > start_ms { workload_end_ms } else { run_end_ms };
+        intervals.push(FaultInterval { class, label, start_ms, end_ms, ended: false });
     }
     intervals.sort_by(|a, b| (a.start_ms, &a.label).cmp(&(b.start_ms, &b.label)));
     marks.intervals = intervals;
@@ -204,14 +159,7 @@ mod tests {
     use crate::protocol::types::NodeId;
 
     fn fault(time_ms: SimTime, kind: &str, detail: &str) -> Entry {
-        Entry {
-            time_ms,
-            node: NodeId::Controller(0),
-            event: Event::Fault {
-                kind: kind.into(),
-                detail: detail.into(),
-            },
-        }
+        Entry { time_ms, node: NodeId::Controller(0), event: Event::Fault { kind: kind.into(), detail: detail.into() } }
     }
 
     #[test]
@@ -221,7 +169,11 @@ mod tests {
             entries: vec![
                 fault(1_000, "crash", "broker-2 (leader:orders-0) crashed"),
                 fault(2_000, "pause", "broker-3 paused"),
-                fault(3_000, "partition", "network partitioned: broker-1 | broker-2 broker-3 | everyone else with the last group"),
+                fault(
+                    3_000,
+                    "partition",
+                    "network partitioned: broker-1 | broker-2 broker-3 | everyone else with the last group",
+                ),
                 fault(4_000, "clog", "broker-1 -> broker-3 clogged"),
                 fault(5_000, "restart", "broker-2 restarted"),
                 fault(5_500, "restart", "broker-2 was not crashed"),
@@ -235,61 +187,30 @@ mod tests {
             ..History::default()
         };
         let marks = fault_marks(&history);
-        let got: Vec<_> = marks
-            .intervals
-            .iter()
-            .map(|i| (i.class, i.label.as_str(), i.start_ms, i.end_ms, i.ended))
-            .collect();
+        let got: Vec<_> =
+            marks.intervals.iter().map(|i| (i.class, i.label.as_str(), i.start_ms, i.end_ms, i.ended)).collect();
         assert_eq!(
             got,
             vec![
                 (FaultClass::Crash, "crash broker-2", 1_000, 5_000, true),
                 (FaultClass::Pause, "pause broker-3", 2_000, 60_000, true),
-                (
-                    FaultClass::Partition,
-                    "partition broker-1 | broker-2 broker-3",
-                    3_000,
-                    6_000,
-                    true
-                ),
-                (
-                    FaultClass::Clog,
-                    "clog broker-1 -> broker-3",
-                    4_000,
-                    6_000,
-                    true
-                ),
-                (
-                    FaultClass::Crash,
-                    "power loss broker-1",
-                    8_000,
-                    60_000,
-                    true
-                ),
+                (FaultClass::Partition, "partition broker-1 | broker-2 broker-3", 3_000, 6_000, true),
+                (FaultClass::Clog, "clog broker-1 -> broker-3", 4_000, 6_000, true),
+                (FaultClass::Crash, "power loss broker-1", 8_000, 60_000, true),
             ]
         );
-        assert_eq!(
-            marks.instants,
-            vec![(7_000, "latency: latency now 50..100 ms".to_string())]
-        );
+        assert_eq!(marks.instants, vec![(7_000, "latency: latency now 50..100 ms".to_string())]);
         assert_eq!(marks.settle_ms, Some(60_000));
     }
 
     #[test]
     fn a_fault_without_an_end_lasts_until_the_workload_ends() {
         let history = History {
-            meta: RunMeta {
-                workload_end_ms: 30_000,
-                end_ms: 40_000,
-                ..RunMeta::default()
-            },
+            meta: RunMeta { workload_end_ms: 30_000, end_ms: 40_000, ..RunMeta::default() },
             entries: vec![fault(10_000, "crash", "broker-2 crashed")],
             ..History::default()
         };
         let interval = &fault_marks(&history).intervals[0];
-        assert_eq!(
-            (interval.start_ms, interval.end_ms, interval.ended),
-            (10_000, 30_000, false)
-        );
+        assert_eq!((interval.start_ms, interval.end_ms, interval.ended), (10_000, 30_000, false));
     }
 }

@@ -21,16 +21,13 @@ pub const FAMILY: &str = "sans-serif";
 /// which would be a build defect.
 pub fn ensure_registered() -> bool {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
-    *REGISTERED.get_or_init(|| {
-        plotters::style::register_font(FAMILY, FontStyle::Normal, DEJAVU_SANS_TTF).is_ok()
-    })
+    *REGISTERED.get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, DEJAVU_SANS_TTF).is_ok())
 }
 
 /// The embedded font, parsed (for the PNG text rasteriser in [`super::raster`]).
 pub fn font_ref() -> Option<&'static ab_glyph::FontRef<'static>> {
     static FONT: OnceLock<Option<ab_glyph::FontRef<'static>>> = OnceLock::new();
-    FONT.get_or_init(|| ab_glyph::FontRef::try_from_slice(DEJAVU_SANS_TTF).ok())
-        .as_ref()
+    FONT.get_or_init(|| ab_glyph::FontRef::try_from_slice(DEJAVU_SANS_TTF).ok()).as_ref()
 }
 
 #[cfg(test)]

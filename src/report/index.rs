@@ -83,45 +83,12 @@ mod tests {
     #[test]
     fn dense_and_sparse_values_read_back() {
         let mut table: ValueTable<u32> = ValueTable::default();
-        *table.get_mut(ValueId {
-            producer: 0,
-            sequence: 3,
-        }) = 7;
-        *table.get_mut(ValueId {
-            producer: u32::MAX,
-            sequence: 1,
-        }) = 8;
-        *table.get_mut(ValueId {
-            producer: 1,
-            sequence: u64::MAX,
-        }) = 9;
-        assert_eq!(
-            table.get(ValueId {
-                producer: 0,
-                sequence: 3
-            }),
-            7
-        );
-        assert_eq!(
-            table.get(ValueId {
-                producer: 0,
-                sequence: 2
-            }),
-            0
-        );
-        assert_eq!(
-            table.get(ValueId {
-                producer: u32::MAX,
-                sequence: 1
-            }),
-            8
-        );
-        assert_eq!(
-            table.get(ValueId {
-                producer: 1,
-                sequence: u64::MAX
-            }),
-            9
-        );
+        *table.get_mut(ValueId { producer: 0, sequence: 3 }) = 7;
+        *table.get_mut(ValueId { producer: u32::MAX, sequence: 1 }) = 8;
+        *table.get_mut(ValueId { producer: 1, sequence: u64::MAX }) = 9;
+        assert_eq!(table.get(ValueId { producer: 0, sequence: 3 }), 7);
+        assert_eq!(table.get(ValueId { producer: 0, sequence: 2 }), 0);
+        assert_eq!(table.get(ValueId { producer: u32::MAX, sequence: 1 }), 8);
+        assert_eq!(table.get(ValueId { producer: 1, sequence: u64::MAX }), 9);
     }
 }

@@ -59,12 +59,7 @@ pub struct PlotOptions {
 
 impl Default for PlotOptions {
     fn default() -> Self {
-        PlotOptions {
-            partition: None,
-            bucket_ms: None,
-            width_px: 900,
-            height_px: 400,
-        }
+        PlotOptions { partition: None, bucket_ms: None, width_px: 900, height_px: 400 }
     }
 }
 
@@ -81,16 +76,9 @@ pub struct PlotFile {
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
     #[error("cannot write plots to {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("drawing {plot}.{format} failed: {message}")]
-    Draw {
-        plot: String,
-        format: &'static str,
-        message: String,
-    },
+    Draw { plot: String, format: &'static str, message: String },
     #[error("the embedded plot font could not be loaded")]
     Font,
     #[error("partition {0} has no replica offsets in this history (no Appended, Truncated or HighWatermark events)")]
@@ -114,17 +102,8 @@ pub struct PlotData {
 }
 
 /// The partition the replica offsets plot shows by default.
-fn default_partition(
-    history: &History,
-    first_truncated: Option<&TopicPartition>,
-) -> Option<TopicPartition> {
-    first_truncated.cloned().or_else(|| {
-        history
-            .meta
-            .topics
-            .first()
-            .map(|t| TopicPartition::new(t.name.clone(), 0))
-    })
+fn default_partition(history: &History, first_truncated: Option<&TopicPartition>) -> Option<TopicPartition> {
+    first_truncated.cloned().or_else(|| history.meta.topics.first().map(|t| TopicPartition::new(t.name.clone(), 0)))
 }
 
 /// Computes every plot's series in a single pass over the history.
@@ -145,12 +124,7 @@ pub fn compute(history: &History, options: &PlotOptions) -> Result<PlotData, Plo
             isr.observe(entry, bucket);
             leadership.observe(entry, bucket);
         }
-        (
-            throughput.finish(),
-            latency.finish(),
-            isr.finish(),
-            leadership.finish(),
-        )
+        (throughput.finish(), latency.finish(), isr.finish(), leadership.finish())
     };
     let replica_side = |entries: &[crate::history::Entry]| {
         let mut lag = LagFold::new(history, buckets);
@@ -166,18 +140,13 @@ pub fn compute(history: &History, options: &PlotOptions) -> Result<PlotData, Plo
         (lag.finish(), replica_offsets.finish(), unseen.finish())
     };
     let entries = history.entries.as_slice();
-    let ((throughput, latency, isr, leadership), (lag, all_offsets, unseen)) =
-        std::thread::scope(|scope| {
-            let client = scope.spawn(|| client_side(entries));
-            let replica = replica_side(entries);
-            (client.join().expect("a plot fold panicked"), replica)
-        });
+    let ((throughput, latency, isr, leadership), (lag, all_offsets, unseen)) = std::thread::scope(|scope| {
+        let client = scope.spawn(|| client_side(entries));
+        let replica = replica_side(entries);
+        (client.join().expect("a plot fold panicked"), replica)
+    });
     let replica_offsets = match &options.partition {
-        Some(tp) => Some(
-            all_offsets
-                .select(tp)
-                .ok_or_else(|| PlotError::UnknownPartition(tp.clone()))?,
-        ),
+        Some(tp) => Some(all_offsets.select(tp).ok_or_else(|| PlotError::UnknownPartition(tp.clone()))?),
         None => {
             let tp = default_partition(history, all_offsets.first_truncated());
             tp.and_then(|tp| all_offsets.select(&tp))
@@ -198,32 +167,18 @@ pub fn compute(history: &History, options: &PlotOptions) -> Result<PlotData, Plo
 
 /// Renders every plot that has data into `out_dir` (created if missing) as `NAME.svg` and
 /// `NAME.png`, and lists them in a fixed order.
-pub fn render_plots(
-    history: &History,
-    out_dir: &Path,
-    options: &PlotOptions,
-) -> Result<Vec<PlotFile>, PlotError> {
+pub fn render_plots(history: &History, out_dir: &Path, options: &PlotOptions) -> Result<Vec<PlotFile>, PlotError> {
     let data = compute(history, options)?;
     render_data(&data, out_dir, options)
 }
 
 /// Renders already computed series (see [`render_plots`]).
-pub fn render_data(
-    data: &PlotData,
-    out_dir: &Path,
-    options: &PlotOptions,
-) -> Result<Vec<PlotFile>, PlotError> {
+pub fn render_data(data: &PlotData, out_dir: &Path, options: &PlotOptions) -> Result<Vec<PlotFile>, PlotError> {
     if !font::ensure_registered() {
         return Err(PlotError::Font);
     }
-    std::fs::create_dir_all(out_dir).map_err(|source| PlotError::Io {
-        path: out_dir.to_path_buf(),
-        source,
-    })?;
-    let scene = Scene {
-        buckets: &data.buckets,
-        marks: &data.marks,
-    };
+    std::fs::create_dir_all(out_dir).map_err(|source| PlotError::Io { path: out_dir.to_path_buf(), source })?;
+    let scene = Scene { buckets: &data.buckets, marks: &data.marks };
     let size = (options.width_px.max(200), options.height_px.max(150));
     let mut files = Vec::new();
     let mut out = |figure: &dyn DynFigure| -> Result<(), PlotError> {
@@ -257,34 +212,17 @@ pub fn render_data(
 
 /// [`Figure`] rendered to both file formats (the object-safe face of a figure).
 trait DynFigure {
-    fn render(
-        &self,
-        out_dir: &Path,
-        scene: &Scene,
-        size: (u32, u32),
-    ) -> Result<PlotFile, PlotError>;
+    fn render(&self, out_dir: &Path, scene: &Scene, size: (u32, u32)) -> Result<PlotFile, PlotError>;
 }
 
 impl<F: Figure> DynFigure for F {
-    fn render(
-        &self,
-        out_dir: &Path,
-        scene: &Scene,
-        size: (u32, u32),
-    ) -> Result<PlotFile, PlotError> {
+    fn render(&self, out_dir: &Path, scene: &Scene, size: (u32, u32)) -> Result<PlotFile, PlotError> {
         let name = self.name();
-        debug_assert!(
-            !name.contains(['/', '\\', '.']),
-            "plot names are plain file stems"
-        );
+        debug_assert!(!name.contains(['/', '\\', '.']), "plot names are plain file stems");
         let svg_path = out_dir.join(format!("{name}.svg"));
         let png_path = out_dir.join(format!("{name}.png"));
         let failed = |format: &'static str| {
-            move |e: &dyn std::fmt::Display| PlotError::Draw {
-                plot: name.to_string(),
-                format,
-                message: e.to_string(),
-            }
+            move |e: &dyn std::fmt::Display| PlotError::Draw { plot: name.to_string(), format, message: e.to_string() }
         };
         {
             let root = SVGBackend::new(&svg_path, size).into_drawing_area();
@@ -297,11 +235,6 @@ impl<F: Figure> DynFigure for F {
             self.draw(&root, scene).map_err(|e| failed("png")(&e))?;
             root.present().map_err(|e| failed("png")(&e))?;
         }
-        Ok(PlotFile {
-            name: name.to_string(),
-            title: self.title(),
-            svg_path,
-            png_path,
-        })
+        Ok(PlotFile { name: name.to_string(), title: self.title(), svg_path, png_path })
     }
 }

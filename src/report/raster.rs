@@ -9,9 +9,7 @@ use super::font;
 use ab_glyph::{point, Font, FontRef, PxScale, ScaleFont};
 use plotters::prelude::*;
 use plotters_backend::text_anchor::{HPos, VPos};
-use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontTransform,
-};
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontTransform};
 
 pub struct PngBackend<'a> {
     inner: BitMapBackend<'a>,
@@ -20,10 +18,7 @@ pub struct PngBackend<'a> {
 
 impl<'a> PngBackend<'a> {
     pub fn new(path: &'a std::path::Path, size: (u32, u32)) -> Option<Self> {
-        Some(PngBackend {
-            inner: BitMapBackend::new(path, size),
-            font: font::font_ref()?,
-        })
+        Some(PngBackend { inner: BitMapBackend::new(path, size), font: font::font_ref()? })
     }
 }
 
@@ -60,11 +55,7 @@ impl DrawingBackend for PngBackend<'_> {
         self.inner.present()
     }
 
-    fn draw_pixel(
-        &mut self,
-        point: BackendCoord,
-        color: BackendColor,
-    ) -> Result<(), DrawingErrorKind<BackendError>> {
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<BackendError>> {
         self.inner.draw_pixel(point, color)
     }
 
@@ -178,11 +169,7 @@ impl DrawingBackend for PngBackend<'_> {
             let mut pixels = Vec::new();
             outline.draw(|x, y, coverage| {
                 if coverage > 0.0 {
-                    pixels.push((
-                        bounds.min.x as i32 + x as i32,
-                        bounds.min.y as i32 + y as i32,
-                        coverage,
-                    ));
+                    pixels.push((bounds.min.x as i32 + x as i32, bounds.min.y as i32 + y as i32, coverage));
                 }
             });
             for (x, y, coverage) in pixels {
@@ -190,13 +177,7 @@ impl DrawingBackend for PngBackend<'_> {
                 let (x, y) = (pos.0 + x, pos.1 + y);
                 if x >= 0 && y >= 0 && (x as u32) < canvas_w && (y as u32) < canvas_h {
                     let alpha = (coverage.min(1.0) as f64) * color.alpha;
-                    self.inner.draw_pixel(
-                        (x, y),
-                        BackendColor {
-                            alpha,
-                            rgb: color.rgb,
-                        },
-                    )?;
+                    self.inner.draw_pixel((x, y), BackendColor { alpha, rgb: color.rgb })?;
                 }
             }
         }

@@ -5,9 +5,7 @@
 
 use super::tests::tp;
 use super::*;
-use crate::history::{
-    Election, Entry, Event, PolledPartition, RunMeta, TopicMeta, TruncationCause,
-};
+use crate::history::{Election, Entry, Event, PolledPartition, RunMeta, TopicMeta, TruncationCause};
 use crate::protocol::types::{BrokerId, NodeId, Offset, SimTime, ValueId};
 use std::time::Instant;
 
@@ -44,13 +42,7 @@ pub fn history(spec: &Spec) -> History {
     };
     let ticks = spec.workload_ms / TICK_MS;
     let mut entries = Vec::with_capacity((ticks as usize) * (per_tick * 2 + partitions * 8 + 8));
-    let mut push = |time_ms, node, event| {
-        entries.push(Entry {
-            time_ms,
-            node,
-            event,
-        })
-    };
+    let mut push = |time_ms, node, event| entries.push(Entry { time_ms, node, event });
     for (p, tp) in tps.iter().enumerate() {
         push(
             0,
@@ -75,14 +67,7 @@ pub fn history(spec: &Spec) -> History {
         let t = tick * TICK_MS;
         if t == spec.crash_ms.0 {
             crash_log_end.clone_from(&log_end);
-            push(
-                t,
-                NodeId::Controller(0),
-                Event::Fault {
-                    kind: "crash".into(),
-                    detail: "broker-2 crashed".into(),
-                },
-            );
+            push(t, NodeId::Controller(0), Event::Fault { kind: "crash".into(), detail: "broker-2 crashed".into() });
         }
         if t == spec.crash_ms.0 + 6_000 || t == spec.crash_ms.1 + 2_000 {
             let shrink = t < spec.crash_ms.1;
@@ -108,10 +93,7 @@ pub fn history(spec: &Spec) -> History {
             push(
                 t,
                 NodeId::Controller(0),
-                Event::Fault {
-                    kind: "restart".into(),
-                    detail: "broker-2 restarted".into(),
-                },
+                Event::Fault { kind: "restart".into(), detail: "broker-2 restarted".into() },
             );
             for (p, tp) in tps.iter().enumerate() {
                 if brokers[p % 3] == 2 {
@@ -121,16 +103,7 @@ pub fn history(spec: &Spec) -> History {
                         Event::Truncated {
                             tp: tp.clone(),
                             offset: crash_log_end[p] - 2,
-                            removed: vec![
-                                (
-                                    crash_log_end[p] - 2,
-                                    ValueId {
-                                        producer: 9,
-                                        sequence: 0
-                                    }
-                                );
-                                2
-                            ],
+                            removed: vec![(crash_log_end[p] - 2, ValueId { producer: 9, sequence: 0 }); 2],
                             cause: TruncationCause::LeaderEpoch,
                         },
                     );
@@ -138,31 +111,18 @@ pub fn history(spec: &Spec) -> History {
             }
         }
         // Sends.
-        let mut batches: Vec<Vec<ValueId>> =
-            vec![Vec::with_capacity(per_tick / partitions + 1); partitions];
+        let mut batches: Vec<Vec<ValueId>> = vec![Vec::with_capacity(per_tick / partitions + 1); partitions];
         for k in 0..per_tick {
-            let value = ValueId {
-                producer: 0,
-                sequence,
-            };
+            let value = ValueId { producer: 0, sequence };
             sequence += 1;
-            push(
-                t,
-                PRODUCER,
-                Event::SendInvoked {
-                    tp: tps[k % partitions].clone(),
-                    key: None,
-                    value,
-                },
-            );
+            push(t, PRODUCER, Event::SendInvoked { tp: tps[k % partitions].clone(), key: None, value });
             batches[k % partitions].push(value);
         }
         // Appends, leader then followers.
         for (p, values) in batches.iter().enumerate() {
             let leader = leader_of(p, t);
-            for (step, broker) in [(2, leader)]
-                .into_iter()
-                .chain(brokers.iter().filter(|b| **b != leader).map(|b| (4, *b)))
+            for (step, broker) in
+                [(2, leader)].into_iter().chain(brokers.iter().filter(|b| **b != leader).map(|b| (4, *b)))
             {
                 if broker == 2 && down(t) {
                     continue;
@@ -191,26 +151,14 @@ pub fn history(spec: &Spec) -> History {
                 push(
                     t + 5,
                     NodeId::broker(broker),
-                    Event::HighWatermark {
-                        tp: tps[p].clone(),
-                        high_watermark: end,
-                        is_leader,
-                    },
+                    Event::HighWatermark { tp: tps[p].clone(), high_watermark: end, is_leader },
                 );
             }
         }
         for (p, values) in batches.iter().enumerate() {
             for (i, value) in values.iter().enumerate() {
                 let offset = Some(log_end[p] + i as Offset);
-                push(
-                    t + 6,
-                    PRODUCER,
-                    Event::SendAcked {
-                        tp: tps[p].clone(),
-                        value: *value,
-                        offset,
-                    },
-                );
+                push(t + 6, PRODUCER, Event::SendAcked { tp: tps[p].clone(), value: *value, offset });
             }
         }
         // Polls of the records not yet read: consumer c holds partitions p with p % 3 == c, and
@@ -218,35 +166,19 @@ pub fn history(spec: &Spec) -> History {
         for (c, consumer) in consumers.iter().enumerate() {
             let polled: Vec<PolledPartition> = (0..partitions)
                 .filter(|p| p % consumers.len() == c && !(leader_of(*p, t) == 2 && down(t)))
-                .map(|p| PolledPartition {
-                    tp: tps[p].clone(),
-                    records: std::mem::take(&mut previous[p]),
-                })
+                .map(|p| PolledPartition { tp: tps[p].clone(), records: std::mem::take(&mut previous[p]) })
                 .collect();
             push(t + 8, *consumer, Event::Polled { partitions: polled });
         }
         for (p, values) in batches.into_iter().enumerate() {
             let base = log_end[p];
             log_end[p] += values.len() as Offset;
-            previous[p].extend(
-                values
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| (base + i as Offset, v)),
-            );
+            previous[p].extend(values.into_iter().enumerate().map(|(i, v)| (base + i as Offset, v)));
         }
     }
-    push(
-        spec.workload_ms,
-        NodeId::Controller(0),
-        Event::Phase {
-            name: "settle".into(),
-        },
-    );
-    let mut nodes: Vec<(NodeId, String)> = brokers
-        .iter()
-        .map(|b| (NodeId::broker(*b), format!("broker-{b}")))
-        .collect();
+    push(spec.workload_ms, NodeId::Controller(0), Event::Phase { name: "settle".into() });
+    let mut nodes: Vec<(NodeId, String)> =
+        brokers.iter().map(|b| (NodeId::broker(*b), format!("broker-{b}"))).collect();
     nodes.push((PRODUCER, "p1".into()));
     for (i, consumer) in consumers.iter().enumerate() {
         nodes.push((*consumer, format!("analytics-{}", i + 1)));
@@ -272,13 +204,8 @@ pub fn history(spec: &Spec) -> History {
 
 #[test]
 fn a_small_synthetic_run_plots_every_figure() {
-    let spec = Spec {
-        workload_ms: 20_000,
-        settle_ms: 5_000,
-        records_per_s: 2_000,
-        partitions: 6,
-        crash_ms: (5_000, 12_000),
-    };
+    let spec =
+        Spec { workload_ms: 20_000, settle_ms: 5_000, records_per_s: 2_000, partitions: 6, crash_ms: (5_000, 12_000) };
     let history = history(&spec);
     let dir = tempfile::tempdir().unwrap();
     let files = render_plots(&history, dir.path(), &PlotOptions::default()).unwrap();
@@ -288,12 +215,7 @@ fn a_small_synthetic_run_plots_every_figure() {
     assert_eq!(data.isr.under_replicated_at(11_000), 6);
     assert_eq!(data.lag.series.len(), 6);
     if let Ok(keep) = std::env::var("KAFKASIM_PLOTS_DIR") {
-        render_plots(
-            &history,
-            &Path::new(&keep).join("synthetic"),
-            &PlotOptions::default(),
-        )
-        .unwrap();
+        render_plots(&history, &Path::new(&keep).join("synthetic"), &PlotOptions::default()).unwrap();
     }
 }
 
@@ -302,10 +224,7 @@ fn a_small_synthetic_run_plots_every_figure() {
 #[test]
 #[ignore = "a measurement, not a test: run with --release --ignored --nocapture"]
 fn plot_time_of_a_ten_minute_run_at_50k_records_per_s() {
-    let seconds: u64 = std::env::var("KAFKASIM_SYNTH_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(600);
+    let seconds: u64 = std::env::var("KAFKASIM_SYNTH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(600);
     let spec = Spec {
         workload_ms: seconds * 1_000,
         settle_ms: 30_000,
@@ -323,16 +242,9 @@ fn plot_time_of_a_ten_minute_run_at_50k_records_per_s() {
     );
     // The floor: one pass that only reads each entry's time and kind.
     let started = Instant::now();
-    let polls = history
-        .entries
-        .iter()
-        .filter(|e| matches!(e.event, Event::Polled { .. }))
-        .count();
+    let polls = history.entries.iter().filter(|e| matches!(e.event, Event::Polled { .. })).count();
     let last_ms = history.entries.iter().map(|e| e.time_ms).max().unwrap_or(0);
-    println!(
-        "an empty pass over the entries ({polls} polls, last at {last_ms} ms): {:.2?}",
-        started.elapsed()
-    );
+    println!("an empty pass over the entries ({polls} polls, last at {last_ms} ms): {:.2?}", started.elapsed());
     let dir = tempfile::tempdir().unwrap();
     let options = PlotOptions::default();
     for round in 1..=3 {

@@ -9,9 +9,7 @@ use super::plot::run;
 use super::plot::throughput::ThroughputFold;
 use super::plot::unseen::UnseenFold;
 use super::*;
-use crate::history::{
-    Election, Entry, Event, PolledPartition, RunMeta, TopicMeta, TruncationCause,
-};
+use crate::history::{Election, Entry, Event, PolledPartition, RunMeta, TopicMeta, TruncationCause};
 use crate::protocol::errors::ErrorCode;
 use crate::protocol::types::{BrokerId, NodeId, Offset, SimTime, ValueId};
 
@@ -24,10 +22,7 @@ fn b(ids: &[u32]) -> Vec<BrokerId> {
 }
 
 fn v(sequence: u64) -> ValueId {
-    ValueId {
-        producer: 0,
-        sequence,
-    }
+    ValueId { producer: 0, sequence }
 }
 
 const PRODUCER: NodeId = NodeId::Client(0);
@@ -42,42 +37,16 @@ pub(super) struct Builder {
 
 impl Builder {
     pub(super) fn at(&mut self, time_ms: SimTime, node: NodeId, event: Event) -> &mut Self {
-        self.entries.push(Entry {
-            time_ms,
-            node,
-            event,
-        });
+        self.entries.push(Entry { time_ms, node, event });
         self
     }
 
     fn send(&mut self, time_ms: SimTime, tp: TopicPartition, value: ValueId) -> &mut Self {
-        self.at(
-            time_ms,
-            PRODUCER,
-            Event::SendInvoked {
-                tp,
-                key: None,
-                value,
-            },
-        )
+        self.at(time_ms, PRODUCER, Event::SendInvoked { tp, key: None, value })
     }
 
-    fn ack(
-        &mut self,
-        time_ms: SimTime,
-        tp: TopicPartition,
-        value: ValueId,
-        offset: Offset,
-    ) -> &mut Self {
-        self.at(
-            time_ms,
-            PRODUCER,
-            Event::SendAcked {
-                tp,
-                value,
-                offset: Some(offset),
-            },
-        )
+    fn ack(&mut self, time_ms: SimTime, tp: TopicPartition, value: ValueId, offset: Offset) -> &mut Self {
+        self.at(time_ms, PRODUCER, Event::SendAcked { tp, value, offset: Some(offset) })
     }
 
     fn poll(
@@ -87,13 +56,7 @@ impl Builder {
         tp: TopicPartition,
         records: Vec<(Offset, ValueId)>,
     ) -> &mut Self {
-        self.at(
-            time_ms,
-            node,
-            Event::Polled {
-                partitions: vec![PolledPartition { tp, records }],
-            },
-        )
+        self.at(time_ms, node, Event::Polled { partitions: vec![PolledPartition { tp, records }] })
     }
 
     fn changed(
@@ -130,15 +93,7 @@ impl Builder {
         high_watermark: Offset,
         is_leader: bool,
     ) -> &mut Self {
-        self.at(
-            time_ms,
-            NodeId::broker(broker),
-            Event::HighWatermark {
-                tp,
-                high_watermark,
-                is_leader,
-            },
-        )
+        self.at(time_ms, NodeId::broker(broker), Event::HighWatermark { tp, high_watermark, is_leader })
     }
 
     fn append(
@@ -154,36 +109,18 @@ impl Builder {
         self.at(
             time_ms,
             NodeId::broker(broker),
-            Event::Appended {
-                tp,
-                base_offset,
-                leader_epoch,
-                values,
-                control: None,
-                as_leader,
-            },
+            Event::Appended { tp, base_offset, leader_epoch, values, control: None, as_leader },
         )
     }
 
     fn fault(&mut self, time_ms: SimTime, kind: &str, detail: &str) -> &mut Self {
-        self.at(
-            time_ms,
-            NodeId::Controller(0),
-            Event::Fault {
-                kind: kind.into(),
-                detail: detail.into(),
-            },
-        )
+        self.at(time_ms, NodeId::Controller(0), Event::Fault { kind: kind.into(), detail: detail.into() })
     }
 
     pub(super) fn build(&mut self, meta: RunMeta) -> History {
         let mut entries = std::mem::take(&mut self.entries);
         entries.sort_by_key(|e| e.time_ms);
-        History {
-            meta,
-            entries,
-            ..History::default()
-        }
+        History { meta, entries, ..History::default() }
     }
 }
 
@@ -199,12 +136,7 @@ fn meta(workload_end_ms: SimTime, end_ms: SimTime) -> RunMeta {
             (CONSUMER_1, "analytics-1".into()),
             (CONSUMER_2, "analytics-2".into()),
         ],
-        topics: vec![TopicMeta {
-            name: "orders".into(),
-            partitions: 2,
-            replication_factor: 3,
-            configs: vec![],
-        }],
+        topics: vec![TopicMeta { name: "orders".into(), partitions: 2, replication_factor: 3, configs: vec![] }],
         workload_end_ms,
         end_ms,
         ..RunMeta::default()
@@ -221,13 +153,7 @@ pub(super) fn sample_history() -> History {
     let mut h = Builder::default();
     h.changed(0, tp(0), Some(1), 0, &[1, 2, 3], Some(Election::Initial));
     h.changed(0, tp(1), Some(2), 0, &[1, 2, 3], Some(Election::Initial));
-    h.at(
-        0,
-        NodeId::Controller(0),
-        Event::Phase {
-            name: "workload".into(),
-        },
-    );
+    h.at(0, NodeId::Controller(0), Event::Phase { name: "workload".into() });
     for second in 0..30u64 {
         let t = second * 1_000;
         let offset = second as Offset;
@@ -240,11 +166,7 @@ pub(super) fn sample_history() -> History {
             }
         }
         // During the crash acks wait for the ISR to shrink (12 s).
-        let ack_ms = if (10..12).contains(&second) {
-            12_000 + second
-        } else {
-            t + 20
-        };
+        let ack_ms = if (10..12).contains(&second) { 12_000 + second } else { t + 20 };
         h.hw(ack_ms, 1, tp(0), offset + 1, true);
         h.ack(ack_ms, tp(0), v(second), offset);
     }
@@ -277,13 +199,7 @@ pub(super) fn sample_history() -> History {
     );
     h.changed(25_000, tp(0), Some(1), 0, &[1, 2, 3], None);
     h.changed(25_000, tp(1), Some(3), 1, &[1, 2, 3], None);
-    h.at(
-        30_000,
-        NodeId::Controller(0),
-        Event::Phase {
-            name: "settle".into(),
-        },
-    );
+    h.at(30_000, NodeId::Controller(0), Event::Phase { name: "settle".into() });
     h.build(meta(30_000, 40_000))
 }
 
@@ -294,11 +210,7 @@ fn buckets_1s(history: &History) -> TimeBuckets {
 #[test]
 fn isr_shrinks_while_broker_2_is_down_and_recovers() {
     let history = sample_history();
-    let isr = run(
-        &history,
-        &buckets_1s(&history),
-        IsrFold::new(buckets_1s(&history)),
-    );
+    let isr = run(&history, &buckets_1s(&history), IsrFold::new(buckets_1s(&history)));
     let orders0 = isr.timeline(&tp(0)).expect("orders-0");
     let size_at = |t| orders0.isr_at(t).map(<[BrokerId]>::len);
     assert_eq!(size_at(11_999), Some(3));
@@ -313,16 +225,8 @@ fn isr_shrinks_while_broker_2_is_down_and_recovers() {
 #[test]
 fn leadership_moves_to_broker_3_in_epoch_1() {
     let history = sample_history();
-    let leadership = run(
-        &history,
-        &buckets_1s(&history),
-        LeadershipFold::new(buckets_1s(&history)),
-    );
-    let orders1 = leadership
-        .timelines
-        .iter()
-        .find(|t| t.tp == tp(1))
-        .expect("orders-1");
+    let leadership = run(&history, &buckets_1s(&history), LeadershipFold::new(buckets_1s(&history)));
+    let orders1 = leadership.timelines.iter().find(|t| t.tp == tp(1)).expect("orders-1");
     assert_eq!(
         orders1.segments,
         vec![
@@ -343,117 +247,50 @@ fn leadership_moves_to_broker_3_in_epoch_1() {
         ]
     );
     // ISR-only changes do not split orders-0's single segment.
-    let orders0 = leadership
-        .timelines
-        .iter()
-        .find(|t| t.tp == tp(0))
-        .expect("orders-0");
+    let orders0 = leadership.timelines.iter().find(|t| t.tp == tp(0)).expect("orders-0");
     assert_eq!(orders0.segments.len(), 1);
-    assert_eq!(
-        leadership.leaders(),
-        b(&[1, 2]).into_iter().chain(b(&[3])).collect::<Vec<_>>()
-    );
+    assert_eq!(leadership.leaders(), b(&[1, 2]).into_iter().chain(b(&[3])).collect::<Vec<_>>());
 }
 
 #[test]
 fn replica_offsets_show_the_truncation_of_broker_2() {
     let history = sample_history();
-    let data = compute(
-        &history,
-        &PlotOptions {
-            bucket_ms: Some(1_000),
-            ..PlotOptions::default()
-        },
-    )
-    .unwrap();
-    let offsets = data
-        .replica_offsets
-        .expect("orders-1 was truncated, so it is the default");
+    let data = compute(&history, &PlotOptions { bucket_ms: Some(1_000), ..PlotOptions::default() }).unwrap();
+    let offsets = data.replica_offsets.expect("orders-1 was truncated, so it is the default");
     assert_eq!(offsets.tp, tp(1));
-    let broker_2 = offsets
-        .replicas
-        .iter()
-        .find(|r| r.broker == BrokerId(2))
-        .expect("broker-2");
+    let broker_2 = offsets.replicas.iter().find(|r| r.broker == BrokerId(2)).expect("broker-2");
     assert_eq!(broker_2.log_end_offset, vec![(9_000, 4), (20_500, 2)]);
     assert_eq!(broker_2.high_watermark, vec![(9_200, 2)]);
     assert_eq!(offsets.truncations.len(), 1);
     let mark = &offsets.truncations[0];
-    assert_eq!(
-        (mark.time_ms, mark.broker, mark.offset, mark.removed),
-        (20_500, BrokerId(2), 2, 2)
-    );
-    assert_eq!(
-        offsets
-            .replicas
-            .iter()
-            .map(|r| r.broker)
-            .collect::<Vec<_>>(),
-        b(&[1, 2, 3])
-    );
+    assert_eq!((mark.time_ms, mark.broker, mark.offset, mark.removed), (20_500, BrokerId(2), 2, 2));
+    assert_eq!(offsets.replicas.iter().map(|r| r.broker).collect::<Vec<_>>(), b(&[1, 2, 3]));
 
-    let explicit = PlotOptions {
-        partition: Some(tp(0)),
-        ..PlotOptions::default()
-    };
-    assert_eq!(
-        compute(&history, &explicit)
-            .unwrap()
-            .replica_offsets
-            .unwrap()
-            .tp,
-        tp(0)
-    );
-    let missing = PlotOptions {
-        partition: Some(tp(9)),
-        ..PlotOptions::default()
-    };
-    assert!(matches!(
-        compute(&history, &missing),
-        Err(PlotError::UnknownPartition(_))
-    ));
+    let explicit = PlotOptions { partition: Some(tp(0)), ..PlotOptions::default() };
+    assert_eq!(compute(&history, &explicit).unwrap().replica_offsets.unwrap().tp, tp(0));
+    let missing = PlotOptions { partition: Some(tp(9)), ..PlotOptions::default() };
+    assert!(matches!(compute(&history, &missing), Err(PlotError::UnknownPartition(_))));
 }
 
 #[test]
 fn m4_downsampling_keeps_a_drop_inside_one_bucket() {
     let mut h = Builder::default();
-    for (i, (t, base, n)) in [(100, 0, 10), (200, 10, 10), (300, 20, 10)]
-        .into_iter()
-        .enumerate()
-    {
+    for (i, (t, base, n)) in [(100, 0, 10), (200, 10, 10), (300, 20, 10)].into_iter().enumerate() {
         let values = (0..n).map(|s| v(i as u64 * 10 + s)).collect();
         h.append(t, 2, tp(0), base, values, 0);
     }
     h.at(
         400,
         NodeId::broker(2),
-        Event::Truncated {
-            tp: tp(0),
-            offset: 5,
-            removed: vec![],
-            cause: TruncationCause::PowerLoss,
-        },
+        Event::Truncated { tp: tp(0), offset: 5, removed: vec![], cause: TruncationCause::PowerLoss },
     );
     h.append(500, 2, tp(0), 5, vec![v(50)], 1);
     h.append(600, 2, tp(0), 6, vec![v(51)], 1);
-    let history = h.build(RunMeta {
-        end_ms: 10_000,
-        ..RunMeta::default()
-    });
-    let options = PlotOptions {
-        bucket_ms: Some(10_000),
-        partition: Some(tp(0)),
-        ..PlotOptions::default()
-    };
-    let offsets = compute(&history, &options)
-        .unwrap()
-        .replica_offsets
-        .unwrap();
+    let history = h.build(RunMeta { end_ms: 10_000, ..RunMeta::default() });
+    let options = PlotOptions { bucket_ms: Some(10_000), partition: Some(tp(0)), ..PlotOptions::default() };
+    let offsets = compute(&history, &options).unwrap().replica_offsets.unwrap();
     // first (100: 10), max (300: 30), min (400: 5), last (600: 7), in time order.
-    assert_eq!(
-        offsets.replicas[0].log_end_offset,
-        vec![(100, 10), (300, 30), (400, 5), (600, 7)]
-    );
+    assert_eq!(offsets.replicas[0].log_end_offset, vec![(100, 10), (300, 30), (400, 5), (600, 7)]);
 }
 
 #[test]
@@ -475,14 +312,7 @@ fn latency_percentiles_per_invoke_bucket() {
     let history = sample_history();
     let buckets = buckets_1s(&history);
     let latency = run(&history, &buckets, LatencyFold::new(buckets));
-    let point = |count, ms| {
-        Some(LatencyPoint {
-            count,
-            p50_ms: ms,
-            p99_ms: ms,
-            max_ms: ms,
-        })
-    };
+    let point = |count, ms| Some(LatencyPoint { count, p50_ms: ms, p99_ms: ms, max_ms: ms });
     assert_eq!(latency.points[0], point(1, 20));
     assert_eq!(latency.points[10], point(1, 2_010));
     assert_eq!(latency.points[11], point(1, 1_011));
@@ -498,30 +328,14 @@ fn latency_percentiles_per_invoke_bucket() {
     h.at(
         1_050,
         PRODUCER,
-        Event::SendFailed {
-            tp: tp(0),
-            value: v(10),
-            error: ErrorCode::RequestTimedOut,
-            definite: false,
-        },
+        Event::SendFailed { tp: tp(0), value: v(10), error: ErrorCode::RequestTimedOut, definite: false },
     );
     // A duplicate completion is not counted twice.
     h.ack(1_060, tp(0), v(10), 99);
-    let history = h.build(RunMeta {
-        end_ms: 2_000,
-        ..RunMeta::default()
-    });
+    let history = h.build(RunMeta { end_ms: 2_000, ..RunMeta::default() });
     let buckets = TimeBuckets::for_history(&history, Some(1_000));
     let latency = run(&history, &buckets, LatencyFold::new(buckets));
-    assert_eq!(
-        latency.points[0],
-        Some(LatencyPoint {
-            count: 11,
-            p50_ms: 60,
-            p99_ms: 1_000,
-            max_ms: 1_000
-        })
-    );
+    assert_eq!(latency.points[0], Some(LatencyPoint { count: 11, p50_ms: 60, p99_ms: 1_000, max_ms: 1_000 }));
     assert_eq!(latency.points[1], None);
 }
 
@@ -533,11 +347,7 @@ fn selection_agrees_with_sorting() {
     let point = super::plot::latency::summarize(&mut latencies).unwrap();
     assert_eq!(
         (point.p50_ms, point.p99_ms, point.max_ms),
-        (
-            percentile(&sorted, 50) as u64,
-            percentile(&sorted, 99) as u64,
-            *sorted.last().unwrap() as u64
-        )
+        (percentile(&sorted, 50) as u64, percentile(&sorted, 99) as u64, *sorted.last().unwrap() as u64)
     );
 }
 
@@ -569,10 +379,7 @@ fn unseen_counts_acked_records_not_yet_polled() {
     h.send(0, tp(0), v(0));
     h.poll(100, CONSUMER_1, tp(0), vec![(0, v(0))]);
     h.ack(200, tp(0), v(0), 0);
-    let history = h.build(RunMeta {
-        end_ms: 1_000,
-        ..RunMeta::default()
-    });
+    let history = h.build(RunMeta { end_ms: 1_000, ..RunMeta::default() });
     let buckets = TimeBuckets::for_history(&history, Some(100));
     let unseen = run(&history, &buckets, UnseenFold::new(buckets));
     assert!(unseen.counts.iter().all(|n| *n == 0));
@@ -585,10 +392,7 @@ fn lag_is_leader_high_watermark_minus_position() {
     let lag = run(&history, &buckets, LagFold::new(&history, buckets));
     assert_eq!(lag.series.len(), 1);
     let series = &lag.series[0];
-    assert_eq!(
-        (series.consumer.as_str(), series.tp.clone()),
-        ("analytics-1", Some(tp(0)))
-    );
+    assert_eq!((series.consumer.as_str(), series.tp.clone()), ("analytics-1", Some(tp(0))));
     // Nothing polled before 2.5 s.
     assert_eq!(series.values[1], None);
     // End of second 2: position 2 (offsets 0, 1 read), HW 3 (offset 2 acked at 2.02 s).
@@ -610,17 +414,10 @@ fn lag_follows_a_partition_to_its_new_owner_in_the_group() {
     h.changed(1_400, tp(0), Some(3), 1, &[1, 3], Some(Election::Clean));
     h.hw(1_500, 1, tp(0), 70, true);
     h.hw(2_500, 3, tp(0), 12, true);
-    let history = h.build(RunMeta {
-        end_ms: 3_000,
-        ..meta(3_000, 3_000)
-    });
+    let history = h.build(RunMeta { end_ms: 3_000, ..meta(3_000, 3_000) });
     let buckets = TimeBuckets::for_history(&history, Some(1_000));
     let lag = run(&history, &buckets, LagFold::new(&history, buckets));
-    let values: Vec<_> = lag
-        .series
-        .iter()
-        .map(|s| (s.label.as_str(), s.values.clone()))
-        .collect();
+    let values: Vec<_> = lag.series.iter().map(|s| (s.label.as_str(), s.values.clone())).collect();
     assert_eq!(
         values,
         vec![
@@ -638,10 +435,7 @@ fn empty_plots_are_skipped() {
     let mut h = Builder::default();
     h.send(0, tp(0), v(0));
     h.ack(10, tp(0), v(0), 0);
-    let history = h.build(RunMeta {
-        end_ms: 1_000,
-        ..RunMeta::default()
-    });
+    let history = h.build(RunMeta { end_ms: 1_000, ..RunMeta::default() });
     let dir = tempfile::tempdir().unwrap();
     let files = render_plots(&history, dir.path(), &PlotOptions::default()).unwrap();
     let names: Vec<_> = files.iter().map(|f| f.name.as_str()).collect();
@@ -671,11 +465,7 @@ fn every_plot_renders_for_the_sample_history() {
     for file in &files {
         assert!(file.svg_path.starts_with(&out) && file.png_path.starts_with(&out));
         let svg = std::fs::read_to_string(&file.svg_path).unwrap();
-        assert!(
-            svg.len() > 2_000,
-            "{} is too small",
-            file.svg_path.display()
-        );
+        assert!(svg.len() > 2_000, "{} is too small", file.svg_path.display());
         let title = file
             .title
             .replace('&', "&amp;")
@@ -683,23 +473,10 @@ fn every_plot_renders_for_the_sample_history() {
             .replace('>', "&gt;")
             .replace('"', "&quot;")
             .replace('\'', "&apos;");
-        assert!(
-            svg.contains(&title),
-            "{} lacks its title {:?}",
-            file.svg_path.display(),
-            file.title
-        );
+        assert!(svg.contains(&title), "{} lacks its title {:?}", file.svg_path.display(), file.title);
         let png = std::fs::read(&file.png_path).unwrap();
-        assert!(
-            png.starts_with(b"\x89PNG\r\n\x1a\n"),
-            "{} is not a PNG",
-            file.png_path.display()
-        );
-        assert!(
-            png.len() > 10_000,
-            "{} is too small",
-            file.png_path.display()
-        );
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{} is not a PNG", file.png_path.display());
+        assert!(png.len() > 10_000, "{} is too small", file.png_path.display());
     }
     assert!(files.iter().any(|f| f.title.contains("orders-1")));
     if let Ok(keep) = std::env::var("KAFKASIM_PLOTS_DIR") {

@@ -39,11 +39,7 @@ pub struct IsrTimeline {
 impl IsrTimeline {
     /// The ISR in force at `time_ms` (None before the partition existed).
     pub fn isr_at(&self, time_ms: SimTime) -> Option<&[BrokerId]> {
-        self.changes
-            .iter()
-            .take_while(|c| c.time_ms <= time_ms)
-            .last()
-            .map(|c| c.isr.as_slice())
+        self.changes.iter().take_while(|c| c.time_ms <= time_ms).last().map(|c| c.isr.as_slice())
     }
 
     pub fn ever_under_replicated(&self) -> bool {
@@ -70,11 +66,7 @@ impl Isr {
     }
 
     pub fn under_replicated_at(&self, time_ms: SimTime) -> usize {
-        self.under_replicated
-            .iter()
-            .take_while(|(t, _)| *t <= time_ms)
-            .last()
-            .map_or(0, |(_, n)| *n)
+        self.under_replicated.iter().take_while(|(t, _)| *t <= time_ms).last().map_or(0, |(_, n)| *n)
     }
 }
 
@@ -102,22 +94,13 @@ impl Fold for IsrFold {
     type Output = Isr;
 
     fn observe(&mut self, entry: &Entry, _bucket: usize) {
-        let Event::PartitionChanged {
-            tp, replicas, isr, ..
-        } = &entry.event
-        else {
+        let Event::PartitionChanged { tp, replicas, isr, .. } = &entry.event else {
             return;
         };
         let changes = self.timelines.entry(tp.clone()).or_default();
-        let unchanged = changes
-            .last()
-            .is_some_and(|c| &c.isr == isr && &c.replicas == replicas);
+        let unchanged = changes.last().is_some_and(|c| &c.isr == isr && &c.replicas == replicas);
         if !unchanged {
-            changes.push(IsrChange {
-                time_ms: entry.time_ms,
-                isr: isr.clone(),
-                replicas: replicas.clone(),
-            });
+            changes.push(IsrChange { time_ms: entry.time_ms, isr: isr.clone(), replicas: replicas.clone() });
         }
         let under = isr.len() < replicas.len();
         let was = self.under.insert(tp.clone(), under).unwrap_or(false);
@@ -131,23 +114,13 @@ impl Fold for IsrFold {
         match self.under_replicated.last_mut() {
             Some((t, n)) if *t == entry.time_ms => *n = self.under_count,
             Some((_, n)) if *n == self.under_count => {}
-            _ => self
-                .under_replicated
-                .push((entry.time_ms, self.under_count)),
+            _ => self.under_replicated.push((entry.time_ms, self.under_count)),
         }
     }
 
     fn finish(self) -> Isr {
-        let timelines = self
-            .timelines
-            .into_iter()
-            .map(|(tp, changes)| IsrTimeline { tp, changes })
-            .collect();
-        Isr {
-            buckets: self.buckets,
-            timelines,
-            under_replicated: self.under_replicated,
-        }
+        let timelines = self.timelines.into_iter().map(|(tp, changes)| IsrTimeline { tp, changes }).collect();
+        Isr { buckets: self.buckets, timelines, under_replicated: self.under_replicated }
     }
 }
 
@@ -182,23 +155,9 @@ impl Figure for IsrFigure<'_> {
         }
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        scene: &Scene,
-    ) -> DrawResult<DB> {
-        let mut chosen: Vec<&IsrTimeline> = self
-            .0
-            .timelines
-            .iter()
-            .filter(|t| t.ever_under_replicated())
-            .collect();
-        chosen.extend(
-            self.0
-                .timelines
-                .iter()
-                .filter(|t| !t.ever_under_replicated()),
-        );
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scene: &Scene) -> DrawResult<DB> {
+        let mut chosen: Vec<&IsrTimeline> = self.0.timelines.iter().filter(|t| t.ever_under_replicated()).collect();
+        chosen.extend(self.0.timelines.iter().filter(|t| !t.ever_under_replicated()));
         chosen.truncate(MAX_ROWS);
         chosen.sort_by(|a, b| a.tp.cmp(&b.tp));
         let names: Vec<String> = chosen.iter().map(|t| t.tp.to_string()).collect();
@@ -207,19 +166,12 @@ impl Figure for IsrFigure<'_> {
             LegendItem::new("1 replica out of sync", LegendMark::Swatch(isr_color(1))),
             LegendItem::new("2 or more out", LegendMark::Swatch(isr_color(2))),
         ];
-        let labels = Labels {
-            title: self.title(),
-            legend,
-            y_label: "partition".to_string(),
-        };
+        let labels = Labels { title: self.title(), legend, y_label: "partition".to_string() };
         let end_ms = self.0.buckets.end_ms;
         row_chart(root, scene, labels, &names, |canvas| {
             for (row, timeline) in chosen.iter().enumerate() {
                 for (i, change) in timeline.changes.iter().enumerate() {
-                    let until_ms = timeline
-                        .changes
-                        .get(i + 1)
-                        .map_or(end_ms, |next| next.time_ms);
+                    let until_ms = timeline.changes.get(i + 1).map_or(end_ms, |next| next.time_ms);
                     let missing = change.replicas.len().saturating_sub(change.isr.len());
                     let label = format!("isr {}", format_isr(&change.isr));
                     canvas.segment(
@@ -248,11 +200,7 @@ impl Figure for UnderReplicatedFigure<'_> {
         "Under-replicated partitions (Kafka's UnderReplicatedPartitions)".to_string()
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        scene: &Scene,
-    ) -> DrawResult<DB> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scene: &Scene) -> DrawResult<DB> {
         let end_s = self.0.buckets.end_s();
         // A step line: each count holds until the next change.
         let mut points: Vec<(f64, f64)> = vec![(0.0, 0.0)];
@@ -264,22 +212,9 @@ impl Figure for UnderReplicatedFigure<'_> {
         }
         let last = points.last().map_or(0.0, |p| p.1);
         points.push((end_s, last));
-        let max = self
-            .0
-            .under_replicated
-            .iter()
-            .map(|(_, n)| *n)
-            .max()
-            .unwrap_or(0);
-        let legend = vec![LegendItem::new(
-            "ISR smaller than replica set",
-            LegendMark::Line(draw::BLUE),
-        )];
-        let labels = Labels {
-            title: self.title(),
-            legend,
-            y_label: "partitions".to_string(),
-        };
+        let max = self.0.under_replicated.iter().map(|(_, n)| *n).max().unwrap_or(0);
+        let legend = vec![LegendItem::new("ISR smaller than replica set", LegendMark::Line(draw::BLUE))];
+        let labels = Labels { title: self.title(), legend, y_label: "partitions".to_string() };
         let format = |v: &f64| {
             if v.fract() == 0.0 {
                 format!("{}", *v as i64)
@@ -289,9 +224,7 @@ impl Figure for UnderReplicatedFigure<'_> {
         };
         let top = (max as f64 + 1.0).max(2.0) * 1.1;
         time_chart(root, scene, labels, 0.0..top, &format, |chart| {
-            chart
-                .draw_series(LineSeries::new(points, draw::BLUE.stroke_width(2)))
-                .map(|_| ())
+            chart.draw_series(LineSeries::new(points, draw::BLUE.stroke_width(2))).map(|_| ())
         })
     }
 }

@@ -48,20 +48,14 @@ pub struct Lag {
 
 impl Lag {
     pub fn is_empty(&self) -> bool {
-        self.series
-            .iter()
-            .all(|s| s.values.iter().all(Option::is_none))
+        self.series.iter().all(|s| s.values.iter().all(Option::is_none))
     }
 }
 
 /// The group of a member named `GROUP-N`.
 pub fn group_of(consumer_name: &str) -> &str {
     match consumer_name.rsplit_once('-') {
-        Some((group, n))
-            if !group.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            group
-        }
+        Some((group, n)) if !group.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => group,
         _ => consumer_name,
     }
 }
@@ -120,11 +114,7 @@ impl LagFold {
         if let Some(id) = self.consumer_ids.get(&node) {
             return *id;
         }
-        let name = self
-            .names
-            .get(&node)
-            .cloned()
-            .unwrap_or_else(|| format!("{node:?}"));
+        let name = self.names.get(&node).cloned().unwrap_or_else(|| format!("{node:?}"));
         let group_name = group_of(&name).to_string();
         let group = match self.groups.iter().position(|g| *g == group_name) {
             Some(g) => g,
@@ -140,14 +130,7 @@ impl LagFold {
     }
 
     fn sample(&mut self, upto_bucket: usize) {
-        let LagFold {
-            sampler,
-            pairs,
-            owner,
-            consumers,
-            leader,
-            ..
-        } = self;
+        let LagFold { sampler, pairs, owner, consumers, leader, .. } = self;
         sampler.advance_to(upto_bucket, |i| {
             for (&(consumer, tp), pair) in pairs.iter_mut() {
                 let owns = owner.get(&(consumers[consumer].group, tp)) == Some(&consumer);
@@ -172,11 +155,7 @@ impl Fold for LagFold {
                     *state = (*leader, true, state.2);
                 }
             }
-            Event::HighWatermark {
-                tp,
-                high_watermark,
-                is_leader: true,
-            } => {
+            Event::HighWatermark { tp, high_watermark, is_leader: true } => {
                 self.sample(bucket);
                 let id = self.tp_id(tp);
                 let state = &mut self.leader[id];
@@ -192,10 +171,10 @@ impl Fold for LagFold {
                     let tp = self.tp_id(&polled.tp);
                     self.owner.insert((group, tp), consumer);
                     let count = self.buckets.count;
-                    let pair = self.pairs.entry((consumer, tp)).or_insert_with(|| Pair {
-                        next_offset: 0,
-                        values: vec![None; count],
-                    });
+                    let pair = self
+                        .pairs
+                        .entry((consumer, tp))
+                        .or_insert_with(|| Pair { next_offset: 0, values: vec![None; count] });
                     if let Some(max) = polled.records.iter().map(|(offset, _)| *offset).max() {
                         pair.next_offset = pair.next_offset.max(max + 1);
                     }
@@ -207,8 +186,7 @@ impl Fold for LagFold {
 
     fn finish(mut self) -> Lag {
         self.sample(self.buckets.count);
-        let partitions: std::collections::BTreeSet<usize> =
-            self.pairs.keys().map(|(_, tp)| *tp).collect();
+        let partitions: std::collections::BTreeSet<usize> = self.pairs.keys().map(|(_, tp)| *tp).collect();
         let per_partition = partitions.len() <= MAX_PARTITION_SERIES;
         let mut series: Vec<LagSeries> = Vec::new();
         if per_partition {
@@ -225,9 +203,7 @@ impl Fold for LagFold {
         } else {
             let mut sums: BTreeMap<usize, Vec<Option<i64>>> = BTreeMap::new();
             for ((consumer, _), pair) in self.pairs {
-                let sum = sums
-                    .entry(consumer)
-                    .or_insert_with(|| vec![None; self.buckets.count]);
+                let sum = sums.entry(consumer).or_insert_with(|| vec![None; self.buckets.count]);
                 for (total, value) in sum.iter_mut().zip(pair.values) {
                     if let Some(v) = value {
                         *total = Some(total.unwrap_or(0) + v);
@@ -236,19 +212,11 @@ impl Fold for LagFold {
             }
             for (consumer, values) in sums {
                 let name = self.consumers[consumer].name.clone();
-                series.push(LagSeries {
-                    label: name.clone(),
-                    consumer: name,
-                    tp: None,
-                    values,
-                });
+                series.push(LagSeries { label: name.clone(), consumer: name, tp: None, values });
             }
         }
         series.sort_by(|a, b| (&a.consumer, &a.tp).cmp(&(&b.consumer, &b.tp)));
-        Lag {
-            buckets: self.buckets,
-            series,
-        }
+        Lag { buckets: self.buckets, series }
     }
 }
 
@@ -261,16 +229,8 @@ impl Figure for Lag {
         "Consumer lag: leader's high watermark minus consumer position".to_string()
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        scene: &Scene,
-    ) -> DrawResult<DB> {
-        let values = || {
-            self.series
-                .iter()
-                .flat_map(|s| s.values.iter().flatten().copied())
-        };
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scene: &Scene) -> DrawResult<DB> {
+        let values = || self.series.iter().flat_map(|s| s.values.iter().flatten().copied());
         let max = values().max().unwrap_or(0).max(0) as f64;
         let min = values().min().unwrap_or(0).min(0) as f64;
         let legend = self
@@ -282,31 +242,23 @@ impl Figure for Lag {
         let labels = Labels {
             title: self.title(),
             legend,
-            y_label: format!(
-                "lag (records, at end of each {} ms)",
-                self.buckets.bucket_ms
-            ),
+            y_label: format!("lag (records, at end of each {} ms)", self.buckets.bucket_ms),
         };
         let bottom = if min < 0.0 { min * 1.12 } else { 0.0 };
         let top = (max * 1.12).max(4.0);
-        time_chart(
-            root,
-            scene,
-            labels,
-            bottom..top,
-            &draw::format_count,
-            |chart| {
-                for (i, series) in self.series.iter().enumerate() {
-                    let points = series.values.iter().enumerate().map(|(b, v)| {
-                        v.map(|v| (self.buckets.end_of_ms(b) as f64 / 1000.0, v as f64))
-                    });
-                    let color = draw::series_color(i);
-                    for run in runs(points) {
-                        chart.draw_series(LineSeries::new(run, color.stroke_width(2)))?;
-                    }
+        time_chart(root, scene, labels, bottom..top, &draw::format_count, |chart| {
+            for (i, series) in self.series.iter().enumerate() {
+                let points = series
+                    .values
+                    .iter()
+                    .enumerate()
+                    .map(|(b, v)| v.map(|v| (self.buckets.end_of_ms(b) as f64 / 1000.0, v as f64)));
+                let color = draw::series_color(i);
+                for run in runs(points) {
+                    chart.draw_series(LineSeries::new(run, color.stroke_width(2)))?;
                 }
-                Ok(())
-            },
-        )
+            }
+            Ok(())
+        })
     }
 }

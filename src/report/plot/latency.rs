@@ -55,11 +55,7 @@ pub struct LatencyFold {
 
 impl LatencyFold {
     pub fn new(buckets: TimeBuckets) -> Self {
-        LatencyFold {
-            buckets,
-            invoked: ValueTable::default(),
-            latencies: vec![Vec::new(); buckets.count],
-        }
+        LatencyFold { buckets, invoked: ValueTable::default(), latencies: vec![Vec::new(); buckets.count] }
     }
 
     fn complete(&mut self, value: crate::protocol::types::ValueId, time_ms: u64) {
@@ -69,9 +65,7 @@ impl LatencyFold {
             return;
         }
         *slot = (0, 0);
-        let latency_ms = time_ms
-            .saturating_sub(invoked as u64 - 1)
-            .min(u32::MAX as u64) as u32;
+        let latency_ms = time_ms.saturating_sub(invoked as u64 - 1).min(u32::MAX as u64) as u32;
         self.latencies[bucket as usize].push(latency_ms);
     }
 }
@@ -85,23 +79,14 @@ impl Fold for LatencyFold {
                 let invoked = entry.time_ms.min(u32::MAX as u64 - 1) as u32 + 1;
                 *self.invoked.get_mut(*value) = (invoked, bucket as u32);
             }
-            Event::SendAcked { value, .. } | Event::SendFailed { value, .. } => {
-                self.complete(*value, entry.time_ms)
-            }
+            Event::SendAcked { value, .. } | Event::SendFailed { value, .. } => self.complete(*value, entry.time_ms),
             _ => {}
         }
     }
 
     fn finish(self) -> Latency {
-        let points = self
-            .latencies
-            .into_iter()
-            .map(|mut bucket| summarize(&mut bucket))
-            .collect();
-        Latency {
-            buckets: self.buckets,
-            points,
-        }
+        let points = self.latencies.into_iter().map(|mut bucket| summarize(&mut bucket)).collect();
+        Latency { buckets: self.buckets, points }
     }
 }
 
@@ -120,12 +105,7 @@ pub fn summarize(latencies: &mut [u32]) -> Option<LatencyPoint> {
     // p99 first: selecting it leaves everything below it in the front part, where p50 is.
     let p99_ms = rank(99);
     let p50_ms = rank(50);
-    Some(LatencyPoint {
-        count: n,
-        p50_ms,
-        p99_ms,
-        max_ms,
-    })
+    Some(LatencyPoint { count: n, p50_ms, p99_ms, max_ms })
 }
 
 impl Figure for Latency {
@@ -137,30 +117,17 @@ impl Figure for Latency {
         "Produce latency: send() to ack or error, by send time".to_string()
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        scene: &Scene,
-    ) -> DrawResult<DB> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scene: &Scene) -> DrawResult<DB> {
         type Pick = fn(&LatencyPoint) -> u64;
         let series: [(&str, Pick, RGBColor); 3] = [
             ("max", |p| p.max_ms, draw::VERMILLION),
             ("p99", |p| p.p99_ms, draw::ORANGE),
             ("p50", |p| p.p50_ms, draw::BLUE),
         ];
-        let max = self
-            .points
-            .iter()
-            .flatten()
-            .map(|p| p.max_ms)
-            .max()
-            .unwrap_or(1) as f64;
+        let max = self.points.iter().flatten().map(|p| p.max_ms).max().unwrap_or(1) as f64;
         // A log axis, since a stalled send is thousands of times slower than a healthy one.
         let y = (1.0..(max * 2.0).max(100.0)).log_scale();
-        let legend = series
-            .iter()
-            .map(|(label, _, color)| LegendItem::new(*label, LegendMark::Line(*color)))
-            .collect();
+        let legend = series.iter().map(|(label, _, color)| LegendItem::new(*label, LegendMark::Line(*color))).collect();
         let labels = Labels {
             title: self.title(),
             legend,
@@ -168,14 +135,14 @@ impl Figure for Latency {
         };
         time_chart(root, scene, labels, y, &draw::format_count, |chart| {
             for (_, pick, color) in series {
-                let points = self.points.iter().enumerate().map(|(i, p)| {
-                    p.as_ref()
-                        .map(|p| (self.buckets.mid_s(i), (pick(p) as f64).max(1.0)))
-                });
+                let points = self
+                    .points
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| p.as_ref().map(|p| (self.buckets.mid_s(i), (pick(p) as f64).max(1.0))));
                 for run in runs(points) {
                     if run.len() == 1 {
-                        chart
-                            .draw_series(run.iter().map(|p| Circle::new(*p, 2, color.filled())))?;
+                        chart.draw_series(run.iter().map(|p| Circle::new(*p, 2, color.filled())))?;
                     } else {
                         chart.draw_series(LineSeries::new(run, color.stroke_width(2)))?;
                     }

@@ -48,12 +48,8 @@ impl Leadership {
 
     /// Every broker that led something, in id order (their colours follow this order).
     pub fn leaders(&self) -> Vec<BrokerId> {
-        let set: BTreeSet<BrokerId> = self
-            .timelines
-            .iter()
-            .flat_map(|t| &t.segments)
-            .filter_map(|s| s.leader)
-            .collect();
+        let set: BTreeSet<BrokerId> =
+            self.timelines.iter().flat_map(|t| &t.segments).filter_map(|s| s.leader).collect();
         set.into_iter().collect()
     }
 }
@@ -65,10 +61,7 @@ pub struct LeadershipFold {
 
 impl LeadershipFold {
     pub fn new(buckets: TimeBuckets) -> Self {
-        LeadershipFold {
-            buckets,
-            timelines: BTreeMap::new(),
-        }
+        LeadershipFold { buckets, timelines: BTreeMap::new() }
     }
 }
 
@@ -76,14 +69,7 @@ impl Fold for LeadershipFold {
     type Output = Leadership;
 
     fn observe(&mut self, entry: &Entry, _bucket: usize) {
-        let Event::PartitionChanged {
-            tp,
-            leader,
-            leader_epoch,
-            election,
-            ..
-        } = &entry.event
-        else {
+        let Event::PartitionChanged { tp, leader, leader_epoch, election, .. } = &entry.event else {
             return;
         };
         let segments = self.timelines.entry(tp.clone()).or_default();
@@ -114,10 +100,7 @@ impl Fold for LeadershipFold {
                 LeaderTimeline { tp, segments }
             })
             .collect();
-        Leadership {
-            buckets: self.buckets,
-            timelines,
-        }
+        Leadership { buckets: self.buckets, timelines }
     }
 }
 
@@ -146,11 +129,7 @@ impl Figure for Leadership {
         }
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        scene: &Scene,
-    ) -> DrawResult<DB> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scene: &Scene) -> DrawResult<DB> {
         let mut chosen: Vec<&LeaderTimeline> = self.timelines.iter().collect();
         chosen.sort_by_key(|t| std::cmp::Reverse(t.segments.len()));
         chosen.truncate(MAX_ROWS);
@@ -162,33 +141,14 @@ impl Figure for Leadership {
         };
         let mut legend: Vec<LegendItem> = leaders
             .iter()
-            .map(|b| {
-                LegendItem::new(
-                    format!("broker-{b} leads"),
-                    LegendMark::Swatch(color_of(Some(*b))),
-                )
-            })
+            .map(|b| LegendItem::new(format!("broker-{b} leads"), LegendMark::Swatch(color_of(Some(*b)))))
             .collect();
-        if chosen
-            .iter()
-            .flat_map(|t| &t.segments)
-            .any(|s| s.leader.is_none())
-        {
-            legend.push(LegendItem::new(
-                "no leader (offline)",
-                LegendMark::Swatch(draw::LIGHT_GREY),
-            ));
+        if chosen.iter().flat_map(|t| &t.segments).any(|s| s.leader.is_none()) {
+            legend.push(LegendItem::new("no leader (offline)", LegendMark::Swatch(draw::LIGHT_GREY)));
         }
-        legend.push(LegendItem::new(
-            "new leader epoch",
-            LegendMark::Line(draw::INK),
-        ));
+        legend.push(LegendItem::new("new leader epoch", LegendMark::Line(draw::INK)));
         let names: Vec<String> = chosen.iter().map(|t| t.tp.to_string()).collect();
-        let labels = Labels {
-            title: self.title(),
-            legend,
-            y_label: "partition".to_string(),
-        };
+        let labels = Labels { title: self.title(), legend, y_label: "partition".to_string() };
         row_chart(root, scene, labels, &names, |canvas| {
             for (row, timeline) in chosen.iter().enumerate() {
                 for segment in &timeline.segments {
@@ -197,18 +157,11 @@ impl Figure for Leadership {
                     if segment.election == Some(Election::Unclean) {
                         label.push_str(" UNCLEAN");
                     }
-                    let (start_s, end_s) = (
-                        segment.start_ms as f64 / 1000.0,
-                        segment.end_ms as f64 / 1000.0,
-                    );
+                    let (start_s, end_s) = (segment.start_ms as f64 / 1000.0, segment.end_ms as f64 / 1000.0);
                     canvas.segment(row, start_s, end_s, fill, Some((&label, text_on(fill))))?;
                 }
                 for segment in timeline.segments.iter().skip(1) {
-                    let color = if segment.election == Some(Election::Unclean) {
-                        draw::VERMILLION
-                    } else {
-                        draw::INK
-                    };
+                    let color = if segment.election == Some(Election::Unclean) { draw::VERMILLION } else { draw::INK };
                     canvas.tick(row, segment.start_ms as f64 / 1000.0, color)?;
                 }
             }

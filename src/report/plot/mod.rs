@@ -49,11 +49,7 @@ pub trait Figure {
     /// File stem, e.g. `throughput` (fixed, so output never leaves the chosen directory).
     fn name(&self) -> &'static str;
     fn title(&self) -> String;
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        scene: &Scene,
-    ) -> DrawResult<DB>;
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scene: &Scene) -> DrawResult<DB>;
 }
 
 /// A chart's words: its title, its legend (the fault legend is added), its y axis label.
@@ -77,15 +73,9 @@ where
     DB: DrawingBackend,
     YS: AsRangedCoord<Value = f64>,
     YS::CoordDescType: ValueFormatter<f64>,
-    F: FnOnce(
-        &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, YS::CoordDescType>>,
-    ) -> DrawResult<DB>,
+    F: FnOnce(&mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, YS::CoordDescType>>) -> DrawResult<DB>,
 {
-    let Labels {
-        title,
-        mut legend,
-        y_label,
-    } = labels;
+    let Labels { title, mut legend, y_label } = labels;
     legend.extend(draw::fault_legend(scene.marks));
     let area = draw::header(root, &title, &legend)?;
     let mut chart = ChartBuilder::on(&area)
@@ -151,10 +141,7 @@ impl<DB: DrawingBackend> RowCanvas<DB> {
         let height = (self.y_px.end - self.y_px.start) as f64 / self.rows as f64;
         let middle = self.y_px.start as f64 + (row as f64 + 0.5) * height;
         let half = (height * 0.36).min(15.0);
-        (
-            (middle - half).round() as i32,
-            (middle + half).round() as i32,
-        )
+        ((middle - half).round() as i32, (middle + half).round() as i32)
     }
 
     /// A bar on `row` from `start_s` to `end_s`, with `label` inside when it fits.
@@ -169,14 +156,12 @@ impl<DB: DrawingBackend> RowCanvas<DB> {
         let (top, bottom) = self.row_px(row);
         let (x0, x1) = (self.overlay.x_px(start_s), self.overlay.x_px(end_s));
         let x1 = x1.max(x0 + 1);
-        self.screen
-            .draw(&Rectangle::new([(x0, top), (x1, bottom)], fill.filled()))?;
+        self.screen.draw(&Rectangle::new([(x0, top), (x1, bottom)], fill.filled()))?;
         if let Some((label, color)) = label {
-            let style =
-                draw::text(draw::NOTE_PX, color).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Left,
-                    plotters::style::text_anchor::VPos::Center,
-                ));
+            let style = draw::text(draw::NOTE_PX, color).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Left,
+                plotters::style::text_anchor::VPos::Center,
+            ));
             let (width_px, _) = self.screen.estimate_text_size(label, &style)?;
             if x1 - x0 >= width_px as i32 + 8 && bottom - top >= 10 {
                 draw::put_text(&self.screen, label, &style, (x0 + 4, (top + bottom) / 2))?;
@@ -189,10 +174,7 @@ impl<DB: DrawingBackend> RowCanvas<DB> {
     pub fn tick(&self, row: usize, time_s: f64, color: RGBColor) -> DrawResult<DB> {
         let (top, bottom) = self.row_px(row);
         let x = self.overlay.x_px(time_s);
-        self.screen.draw(&PathElement::new(
-            vec![(x, top - 2), (x, bottom + 2)],
-            color.stroke_width(2),
-        ))
+        self.screen.draw(&PathElement::new(vec![(x, top - 2), (x, bottom + 2)], color.stroke_width(2)))
     }
 }
 
@@ -208,18 +190,13 @@ where
     DB: DrawingBackend,
     F: FnOnce(&RowCanvas<DB>) -> DrawResult<DB>,
 {
-    let Labels {
-        title,
-        mut legend,
-        y_label,
-    } = labels;
+    let Labels { title, mut legend, y_label } = labels;
     legend.extend(draw::fault_legend(scene.marks));
     let area = draw::header(root, &title, &legend)?;
-    let name_style =
-        draw::text(draw::TICK_PX, draw::INK).pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Right,
-            plotters::style::text_anchor::VPos::Center,
-        ));
+    let name_style = draw::text(draw::TICK_PX, draw::INK).pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Right,
+        plotters::style::text_anchor::VPos::Center,
+    ));
     let mut name_px = 0;
     for name in names {
         name_px = name_px.max(area.estimate_text_size(name, &name_style)?.0);
@@ -251,12 +228,7 @@ where
     let y_px = chart.plotting_area().get_y_axis_pixel_range();
     let y_px = y_px.start.min(y_px.end)..y_px.start.max(y_px.end);
     overlay.shade(scene.marks)?;
-    let canvas = RowCanvas {
-        overlay,
-        screen,
-        rows,
-        y_px,
-    };
+    let canvas = RowCanvas { overlay, screen, rows, y_px };
     let x_left = chart.plotting_area().get_x_axis_pixel_range().start;
     for (row, name) in names.iter().enumerate() {
         let (top, bottom) = canvas.row_px(row);

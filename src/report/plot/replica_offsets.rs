@@ -144,45 +144,24 @@ impl Fold for ReplicaOffsetsFold {
         };
         let time_ms = entry.time_ms;
         match &entry.event {
-            Event::Appended {
-                tp,
-                base_offset,
-                values,
-                ..
-            } => {
+            Event::Appended { tp, base_offset, values, .. } => {
                 let end = base_offset + values.len() as Offset;
-                self.lines(tp, broker)
-                    .1
-                    .log_end_offset
-                    .push(bucket, time_ms, end);
+                self.lines(tp, broker).1.log_end_offset.push(bucket, time_ms, end);
             }
-            Event::Truncated {
-                tp,
-                offset,
-                removed,
-                cause,
-            } => {
+            Event::Truncated { tp, offset, removed, cause } => {
                 let (id, lines) = self.lines(tp, broker);
                 lines.log_end_offset.push(bucket, time_ms, *offset);
                 self.first_truncated.get_or_insert(id);
-                self.truncations
-                    .entry(id)
-                    .or_default()
-                    .push(TruncationMark {
-                        time_ms,
-                        broker,
-                        offset: *offset,
-                        removed: removed.len(),
-                        cause: *cause,
-                    });
+                self.truncations.entry(id).or_default().push(TruncationMark {
+                    time_ms,
+                    broker,
+                    offset: *offset,
+                    removed: removed.len(),
+                    cause: *cause,
+                });
             }
-            Event::HighWatermark {
-                tp, high_watermark, ..
-            } => {
-                self.lines(tp, broker)
-                    .1
-                    .high_watermark
-                    .push(bucket, time_ms, *high_watermark);
+            Event::HighWatermark { tp, high_watermark, .. } => {
+                self.lines(tp, broker).1.high_watermark.push(bucket, time_ms, *high_watermark);
             }
             _ => {}
         }
@@ -208,13 +187,7 @@ impl AllReplicaOffsets {
     pub fn select(mut self, tp: &TopicPartition) -> Option<ReplicaOffsets> {
         let id = self.fold.tps.get(tp)?;
         let mut mine: BTreeMap<BrokerId, ReplicaLines> = BTreeMap::new();
-        let keys: Vec<(usize, BrokerId)> = self
-            .fold
-            .lines
-            .keys()
-            .filter(|(i, _)| *i == id)
-            .copied()
-            .collect();
+        let keys: Vec<(usize, BrokerId)> = self.fold.lines.keys().filter(|(i, _)| *i == id).copied().collect();
         for key in keys {
             if let Some(lines) = self.fold.lines.remove(&key) {
                 mine.insert(key.1, lines);
@@ -229,12 +202,7 @@ impl AllReplicaOffsets {
             })
             .collect();
         let truncations = self.fold.truncations.remove(&id).unwrap_or_default();
-        Some(ReplicaOffsets {
-            buckets: self.fold.buckets,
-            tp: tp.clone(),
-            replicas,
-            truncations,
-        })
+        Some(ReplicaOffsets { buckets: self.fold.buckets, tp: tp.clone(), replicas, truncations })
     }
 }
 
@@ -261,17 +229,10 @@ impl Figure for ReplicaOffsets {
     }
 
     fn title(&self) -> String {
-        format!(
-            "Log end offset and high watermark of each replica of {}",
-            self.tp
-        )
+        format!("Log end offset and high watermark of each replica of {}", self.tp)
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        scene: &Scene,
-    ) -> DrawResult<DB> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scene: &Scene) -> DrawResult<DB> {
         let end_s = self.buckets.end_s();
         let max = self
             .replicas
@@ -283,63 +244,36 @@ impl Figure for ReplicaOffsets {
         let mut legend = Vec::new();
         for (i, replica) in self.replicas.iter().enumerate() {
             let color = draw::series_color(i);
-            legend.push(LegendItem::new(
-                format!("broker-{} LEO", replica.broker),
-                LegendMark::Line(color),
-            ));
-            legend.push(LegendItem::new(
-                format!("broker-{} HW", replica.broker),
-                LegendMark::Dashed(color),
-            ));
+            legend.push(LegendItem::new(format!("broker-{} LEO", replica.broker), LegendMark::Line(color)));
+            legend.push(LegendItem::new(format!("broker-{} HW", replica.broker), LegendMark::Dashed(color)));
         }
         if !self.truncations.is_empty() {
-            legend.push(LegendItem::new(
-                "truncation (records removed)",
-                LegendMark::Cross(draw::INK),
-            ));
+            legend.push(LegendItem::new("truncation (records removed)", LegendMark::Cross(draw::INK)));
         }
-        let labels = Labels {
-            title: self.title(),
-            legend,
-            y_label: "offset".to_string(),
-        };
-        time_chart(
-            root,
-            scene,
-            labels,
-            0.0..headroom(max, 4.0),
-            &draw::format_count,
-            |chart| {
-                for (i, replica) in self.replicas.iter().enumerate() {
-                    let color = draw::series_color(i);
-                    // Replicas' lines coincide when in sync; a slightly thinner line each time keeps
-                    // all of them visible.
-                    let width = (3 - i.min(2)) as u32;
-                    let leo = steps(&replica.log_end_offset, end_s);
-                    chart.draw_series(LineSeries::new(leo, color.stroke_width(width)))?;
-                }
-                // High watermarks on top of the log end offsets they often equal.
-                for (i, replica) in self.replicas.iter().enumerate() {
-                    let hw = steps(&replica.high_watermark, end_s);
-                    let style = draw::series_color(i).stroke_width(2);
-                    chart.draw_series(DashedLineSeries::new(hw, 5, 4, style))?;
-                }
-                let style =
-                    draw::text(draw::NOTE_PX, draw::INK).pos(Pos::new(HPos::Left, VPos::Top));
-                for mark in &self.truncations {
-                    let at = (mark.time_ms as f64 / 1000.0, mark.offset as f64);
-                    chart.draw_series(std::iter::once(Cross::new(
-                        at,
-                        6,
-                        draw::INK.stroke_width(2),
-                    )))?;
-                    let note = format!("broker-{} removed {}", mark.broker, mark.removed);
-                    chart.draw_series(std::iter::once(
-                        EmptyElement::at(at) + Text::new(note, (6, 6), style.clone()),
-                    ))?;
-                }
-                Ok(())
-            },
-        )
+        let labels = Labels { title: self.title(), legend, y_label: "offset".to_string() };
+        time_chart(root, scene, labels, 0.0..headroom(max, 4.0), &draw::format_count, |chart| {
+            for (i, replica) in self.replicas.iter().enumerate() {
+                let color = draw::series_color(i);
+                // Replicas' lines coincide when in sync; a slightly thinner line each time keeps
+                // all of them visible.
+                let width = (3 - i.min(2)) as u32;
+                let leo = steps(&replica.log_end_offset, end_s);
+                chart.draw_series(LineSeries::new(leo, color.stroke_width(width)))?;
+            }
+            // High watermarks on top of the log end offsets they often equal.
+            for (i, replica) in self.replicas.iter().enumerate() {
+                let hw = steps(&replica.high_watermark, end_s);
+                let style = draw::series_color(i).stroke_width(2);
+                chart.draw_series(DashedLineSeries::new(hw, 5, 4, style))?;
+            }
+            let style = draw::text(draw::NOTE_PX, draw::INK).pos(Pos::new(HPos::Left, VPos::Top));
+            for mark in &self.truncations {
+                let at = (mark.time_ms as f64 / 1000.0, mark.offset as f64);
+                chart.draw_series(std::iter::once(Cross::new(at, 6, draw::INK.stroke_width(2))))?;
+                let note = format!("broker-{} removed {}", mark.broker, mark.removed);
+                chart.draw_series(std::iter::once(EmptyElement::at(at) + Text::new(note, (6, 6), style.clone())))?;
+            }
+            Ok(())
+        })
     }
 }

@@ -25,9 +25,7 @@ pub struct Throughput {
 
 impl Throughput {
     pub fn is_empty(&self) -> bool {
-        [&self.produced, &self.acked, &self.consumed]
-            .iter()
-            .all(|c| c.iter().all(|n| *n == 0))
+        [&self.produced, &self.acked, &self.consumed].iter().all(|c| c.iter().all(|n| *n == 0))
     }
 
     /// Records per second in bucket `index`.
@@ -41,12 +39,7 @@ pub struct ThroughputFold(Throughput);
 impl ThroughputFold {
     pub fn new(buckets: TimeBuckets) -> Self {
         let zeros = vec![0; buckets.count];
-        ThroughputFold(Throughput {
-            buckets,
-            produced: zeros.clone(),
-            acked: zeros.clone(),
-            consumed: zeros,
-        })
+        ThroughputFold(Throughput { buckets, produced: zeros.clone(), acked: zeros.clone(), consumed: zeros })
     }
 }
 
@@ -58,10 +51,7 @@ impl Fold for ThroughputFold {
             Event::SendInvoked { .. } => self.0.produced[bucket] += 1,
             Event::SendAcked { .. } => self.0.acked[bucket] += 1,
             Event::Polled { partitions } => {
-                self.0.consumed[bucket] += partitions
-                    .iter()
-                    .map(|p| p.records.len() as u64)
-                    .sum::<u64>()
+                self.0.consumed[bucket] += partitions.iter().map(|p| p.records.len() as u64).sum::<u64>()
             }
             _ => {}
         }
@@ -81,11 +71,7 @@ impl Figure for Throughput {
         "Throughput: records produced, acknowledged and consumed".to_string()
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        scene: &Scene,
-    ) -> DrawResult<DB> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scene: &Scene) -> DrawResult<DB> {
         let series = [
             ("produced (send)", &self.produced, draw::BLUE, false),
             ("acknowledged", &self.acked, draw::GREEN, true),
@@ -94,47 +80,31 @@ impl Figure for Throughput {
         let rates: Vec<Vec<(f64, f64)>> = series
             .iter()
             .map(|(_, counts, _, _)| {
-                (0..self.buckets.count)
-                    .map(|i| (self.buckets.mid_s(i), self.rate_per_s(counts, i)))
-                    .collect()
+                (0..self.buckets.count).map(|i| (self.buckets.mid_s(i), self.rate_per_s(counts, i))).collect()
             })
             .collect();
         let max = rates.iter().flatten().map(|(_, r)| *r).fold(0.0, f64::max);
         let legend = series
             .iter()
             .map(|(label, _, color, dashed)| {
-                let mark = if *dashed {
-                    LegendMark::Dashed(*color)
-                } else {
-                    LegendMark::Line(*color)
-                };
+                let mark = if *dashed { LegendMark::Dashed(*color) } else { LegendMark::Line(*color) };
                 LegendItem::new(*label, mark)
             })
             .collect();
-        let labels = Labels {
-            title: self.title(),
-            legend,
-            y_label: format!("records/s (per {} ms)", self.buckets.bucket_ms),
-        };
-        time_chart(
-            root,
-            scene,
-            labels,
-            0.0..headroom(max, 1.0),
-            &draw::format_count,
-            |chart| {
-                for ((_, _, color, dashed), points) in series.iter().zip(&rates) {
-                    let style = color.stroke_width(2);
-                    for run in runs(points.iter().map(|p| Some(*p))) {
-                        if *dashed {
-                            chart.draw_series(DashedLineSeries::new(run, 6, 4, style))?;
-                        } else {
-                            chart.draw_series(LineSeries::new(run, style))?;
-                        }
+        let labels =
+            Labels { title: self.title(), legend, y_label: format!("records/s (per {} ms)", self.buckets.bucket_ms) };
+        time_chart(root, scene, labels, 0.0..headroom(max, 1.0), &draw::format_count, |chart| {
+            for ((_, _, color, dashed), points) in series.iter().zip(&rates) {
+                let style = color.stroke_width(2);
+                for run in runs(points.iter().map(|p| Some(*p))) {
+                    if *dashed {
+                        chart.draw_series(DashedLineSeries::new(run, 6, 4, style))?;
+                    } else {
+                        chart.draw_series(LineSeries::new(run, style))?;
                     }
                 }
-                Ok(())
-            },
-        )
+            }
+            Ok(())
+        })
     }
 }

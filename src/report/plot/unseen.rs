@@ -89,13 +89,8 @@ impl Fold for UnseenFold {
 
     fn finish(mut self) -> Unseen {
         let (counts, unseen) = (&mut self.counts, self.unseen);
-        self.sampler
-            .advance_to(self.buckets.count, |i| counts[i] = unseen);
-        Unseen {
-            buckets: self.buckets,
-            counts: self.counts,
-            acked_total: self.acked_total,
-        }
+        self.sampler.advance_to(self.buckets.count, |i| counts[i] = unseen);
+        Unseen { buckets: self.buckets, counts: self.counts, acked_total: self.acked_total }
     }
 }
 
@@ -108,66 +103,27 @@ impl Figure for Unseen {
         "Unseen: acknowledged records no consumer has polled yet".to_string()
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        scene: &Scene,
-    ) -> DrawResult<DB> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scene: &Scene) -> DrawResult<DB> {
         let points: Vec<(f64, f64)> = (0..self.buckets.count)
-            .map(|i| {
-                (
-                    self.buckets.end_of_ms(i) as f64 / 1000.0,
-                    self.counts[i] as f64,
-                )
-            })
+            .map(|i| (self.buckets.end_of_ms(i) as f64 / 1000.0, self.counts[i] as f64))
             .collect();
         let max = points.iter().map(|(_, n)| *n).fold(0.0, f64::max);
-        let legend = vec![LegendItem::new(
-            "acknowledged, not yet polled",
-            LegendMark::Line(draw::BLUE),
-        )];
-        let labels = Labels {
-            title: self.title(),
-            legend,
-            y_label: "records".to_string(),
-        };
+        let legend = vec![LegendItem::new("acknowledged, not yet polled", LegendMark::Line(draw::BLUE))];
+        let labels = Labels { title: self.title(), legend, y_label: "records".to_string() };
         let end = self.counts.last().copied().unwrap_or(0);
-        time_chart(
-            root,
-            scene,
-            labels,
-            0.0..headroom(max, 4.0),
-            &draw::format_count,
-            |chart| {
-                chart.draw_series(AreaSeries::new(
-                    points.iter().copied(),
-                    0.0,
-                    draw::BLUE.mix(0.15),
-                ))?;
-                chart.draw_series(LineSeries::new(
-                    points.iter().copied(),
-                    draw::BLUE.stroke_width(2),
-                ))?;
-                let note = format!(
-                    "at the end: {end} unseen of {} acknowledged",
-                    self.acked_total
-                );
-                let style = draw::text(draw::NOTE_PX + 1.0, draw::INK)
-                    .pos(Pos::new(HPos::Right, VPos::Top));
-                let (x_px, y_px) = (
-                    chart.plotting_area().get_x_axis_pixel_range(),
-                    chart.plotting_area().get_y_axis_pixel_range(),
-                );
-                let at = (x_px.end - 6, y_px.start.min(y_px.end) + 4);
-                let screen = chart.plotting_area().use_screen_coord();
-                let (w, h) = screen.estimate_text_size(&note, &style)?;
-                let backing = [
-                    (at.0 - w as i32 - 3, at.1 - 1),
-                    (at.0 + 2, at.1 + h as i32 + 2),
-                ];
-                screen.draw(&Rectangle::new(backing, WHITE.mix(0.85).filled()))?;
-                draw::put_text(&screen, &note, &style, at)
-            },
-        )
+        time_chart(root, scene, labels, 0.0..headroom(max, 4.0), &draw::format_count, |chart| {
+            chart.draw_series(AreaSeries::new(points.iter().copied(), 0.0, draw::BLUE.mix(0.15)))?;
+            chart.draw_series(LineSeries::new(points.iter().copied(), draw::BLUE.stroke_width(2)))?;
+            let note = format!("at the end: {end} unseen of {} acknowledged", self.acked_total);
+            let style = draw::text(draw::NOTE_PX + 1.0, draw::INK).pos(Pos::new(HPos::Right, VPos::Top));
+            let (x_px, y_px) =
+                (chart.plotting_area().get_x_axis_pixel_range(), chart.plotting_area().get_y_axis_pixel_range());
+            let at = (x_px.end - 6, y_px.start.min(y_px.end) + 4);
+            let screen = chart.plotting_area().use_screen_coord();
+            let (w, h) = screen.estimate_text_size(&note, &style)?;
+            let backing = [(at.0 - w as i32 - 3, at.1 - 1), (at.0 + 2, at.1 + h as i32 + 2)];
+            screen.draw(&Rectangle::new(backing, WHITE.mix(0.85).filled()))?;
+            draw::put_text(&screen, &note, &style, at)
+        })
     }
 }
