@@ -7,6 +7,7 @@ pub mod check;
 pub mod history;
 pub mod lab;
 pub mod protocol;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod tools;
