@@ -3,11 +3,13 @@
 
 pub mod error;
 pub mod model;
+pub mod nemesis;
 pub mod raw;
 mod validate;
 
 pub use error::ScenarioError;
 pub use model::*;
+pub use nemesis::{concrete_raw, Nemesis, NemesisFamily};
 pub use raw::RawScenario;
 pub use validate::parse_scenario;
 
