@@ -8,4 +8,6 @@ pub mod history;
 pub mod lab;
 pub mod protocol;
 pub mod scenario;
+pub mod shrink;
 pub mod sim;
+pub mod sweep;
