@@ -184,8 +184,13 @@ fn shrink(
     let name = file.display().to_string();
     println!("seed: {seed}");
     let options = ShrinkOptions { seed, max_runs, check };
-    let outcome = kafkasim::shrink::shrink(&raw, &scenario, &options, |line| println!("{line}"))
-        .map_err(|e| Failure::Input(e.to_string()))?;
+    let outcome = kafkasim::shrink::shrink(&raw, &scenario, &options, |line| {
+        println!("{line}");
+        // The first run showed its panic, if any; candidates that panic the same way would
+        // print the same backtrace hundreds of times.
+        std::panic::set_hook(Box::new(|_| {}));
+    })
+    .map_err(|e| Failure::Input(e.to_string()))?;
     let out = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-{seed}-shrunk.toml", scenario.name)));
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Failure::Input(format!("cannot create {}: {e}", dir.display())))?;

@@ -45,7 +45,10 @@ enum Target {
 /// episodes do not overlap.
 #[derive(Clone, Debug)]
 enum Episode {
-    Crash { target: Target, lose_unflushed: bool },
+    Crash {
+        target: Target,
+        lose_unflushed: bool,
+    },
     Pause(Target),
     /// The broker is cut off from everyone else (controller and clients included).
     Isolate(u32),

@@ -57,9 +57,9 @@ pub struct ShrinkOutcome {
 /// One family of candidates: how a scenario can be made smaller in one respect.
 type Phase = fn(&RawScenario) -> Vec<Candidate>;
 
-/// Biggest cuts first: faults, then time, then sizes, then timing and configs.
+/// Biggest cuts first: faults, then time, then sizes, then timing, configs and pairs of faults.
 const PHASES: &[Phase] =
-    &[faults::drops, workload::durations, workload::sizes, faults::pair_drops, faults::moves, workload::configs];
+    &[faults::drops, workload::durations, workload::sizes, faults::moves, workload::configs, faults::pair_drops];
 
 struct Search {
     seed: u64,
@@ -115,8 +115,11 @@ pub fn shrink(
     loop {
         let mut progressed = false;
         for phase in PHASES {
+            // After a success at candidate k, the next pass starts at k: the candidates before
+            // it were just tried on an almost equal scenario (the next round tries them again).
+            let mut start_at = 0;
             'phase: loop {
-                for (what, candidate) in phase(&current_raw) {
+                for (k, (what, candidate)) in phase(&current_raw).into_iter().enumerate().skip(start_at) {
                     if search.exhausted() {
                         break 'phase;
                     }
@@ -125,6 +128,7 @@ pub fn shrink(
                         steps.push(what);
                         (current_raw, current) = (raw, scenario);
                         progressed = true;
+                        start_at = k;
                         continue 'phase;
                     }
                 }
