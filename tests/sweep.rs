@@ -388,3 +388,75 @@ fn a_nemesis_scenario_replays_identically_once_its_schedule_is_written_out() {
     let b = execute(&written, 4).unwrap();
     assert_eq!(a.trace_sha256, b.trace_sha256, "the drawn schedule is the same run:\n{concrete}");
 }
+
+/// A simulator panic a sweep found (`broker N got Fetch for OffsetsForLeaderEpoch` in the
+/// original run, `... for MetadataFetch` here), shrunk by `kafkasim shrink` from 175 faults of a
+/// random crash/pause/partition schedule to these five: a broker seems to take a response for a
+/// request other than the one it is waiting for, after a restart and partitions.
+#[test]
+#[ignore = "known simulator bug: a broker panics on a response of the wrong kind"]
+fn known_bug_a_broker_panics_on_a_response_of_the_wrong_kind() {
+    let text = r#"
+name = "wrong-response-kind"
+seed = 1
+duration_ms = 1871
+settle_ms = 20000
+
+[cluster]
+brokers = 3
+
+[network]
+latency_ms = [1, 5]
+
+[[topics]]
+name = "orders"
+partitions = 2
+replication_factor = 3
+
+[[producers]]
+name = "p1"
+topic = "orders"
+messages_per_sec = 1
+
+[producers.config]
+acks = "all"
+"request.timeout.ms" = 3000
+
+[[consumer_groups]]
+group = "audit"
+topics = ["orders"]
+members = 1
+
+[consumer_groups.config]
+"auto.offset.reset" = "earliest"
+
+[[faults]]
+at_ms = 0
+kind = "crash"
+node = "broker-2"
+
+[[faults]]
+at_ms = 983
+kind = "partition"
+groups = [["broker-3"], ["broker-1", "broker-2", "controller-1"]]
+
+[[faults]]
+at_ms = 983
+kind = "restart"
+node = "broker-2"
+
+[[faults]]
+at_ms = 1871
+kind = "partition"
+groups = [["broker-1"], ["broker-2", "broker-3", "controller-1"]]
+
+[[faults]]
+at_ms = 1871
+kind = "crash"
+node = "leader:orders-1"
+"#;
+    let (_, scenario) = parse_scenario("bug.toml", text).unwrap();
+    if let Err(e) = execute(&scenario, 1) {
+        panic!("{e}");
+    }
+}
