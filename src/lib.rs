@@ -9,5 +9,7 @@ pub mod lab;
 pub mod protocol;
 pub mod report;
 pub mod scenario;
+pub mod shrink;
 pub mod sim;
+pub mod sweep;
 pub mod tools;

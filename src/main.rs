@@ -6,8 +6,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use kafkasim::lab::run::{execute, render_text, to_json};
 use kafkasim::scenario::{self, parse_scenario, RawScenario, Scenario, ScenarioError};
+use kafkasim::shrink::ShrinkOptions;
+use kafkasim::sweep::{SweepError, SweepPlan, SweepResult};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 /// The scenario `cargo run --release` runs with no arguments.
 const DEFAULT_SCENARIO_PATH: &str = "scenarios/fault-tolerance.toml";
@@ -54,6 +57,45 @@ enum Command {
         /// {"topics": {"t": 6}, "members": [{"id": "m1", "topics": ["t"], "owned": [["t", 0]]}]}
         #[arg(long)]
         input: PathBuf,
+    },
+    /// Run many seeds of a scenario in parallel and list the seeds that miss an expectation
+    /// (or, with --merge, join the --json results of several sweeps).
+    Sweep {
+        /// The scenario file (TOML, format v1).
+        #[arg(required_unless_present = "merge", conflicts_with = "merge")]
+        file: Option<PathBuf>,
+        /// The seeds: A..B (B left out), A..=B (B included), or one seed N.
+        #[arg(long, value_name = "A..B", required_unless_present = "merge", conflicts_with = "merge")]
+        seeds: Option<String>,
+        /// At most this many runs at once (default: the number of CPUs).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Run only shard i of n (1-based): every n-th seed of the range from its i-th.
+        #[arg(long, value_name = "i/n", conflicts_with = "merge")]
+        shard: Option<String>,
+        /// Print the result as JSON (mergeable with --merge) instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Join the --json results of several sweeps (e.g. the shards of one range).
+        #[arg(long, value_name = "FILE.json", num_args = 1..)]
+        merge: Vec<PathBuf>,
+    },
+    /// Minimise a failing scenario: the smallest one that fails the same way at the same seed.
+    Shrink {
+        /// The scenario file (TOML, format v1).
+        file: PathBuf,
+        /// The seed whose run fails (default: the scenario's `seed`, else 1).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Where to write the smallest scenario (default: reports/<scenario>-<seed>-shrunk.toml).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// At most this many runs (each candidate is one run).
+        #[arg(long, value_name = "N", default_value_t = kafkasim::shrink::DEFAULT_MAX_RUNS)]
+        max_runs: usize,
+        /// The violated check to preserve (default: the first one violated, or a panic).
+        #[arg(long, value_name = "NAME")]
+        check: Option<String>,
     },
 }
 
@@ -105,6 +147,83 @@ fn write_outputs(dir: &Path, report: &kafkasim::lab::run::RunReport) -> anyhow::
     Ok(())
 }
 
+fn sweep(
+    file: Option<PathBuf>,
+    seeds: Option<String>,
+    jobs: Option<usize>,
+    shard: Option<String>,
+    json: bool,
+    merge: Vec<PathBuf>,
+) -> Result<ExitCode, Failure> {
+    let input = |e: SweepError| Failure::Input(e.to_string());
+    let result = if merge.is_empty() {
+        let file = file.ok_or_else(|| Failure::Input("sweep needs a scenario FILE (or --merge)".into()))?;
+        let seeds = seeds.ok_or_else(|| Failure::Input("sweep needs --seeds A..B".into()))?;
+        let name = file.display().to_string();
+        let plan = SweepPlan::parse(&name, &seeds, shard.as_deref(), jobs).map_err(input)?;
+        let (_, scenario) = load(&file)?;
+        let started = Instant::now();
+        let result = kafkasim::sweep::sweep(&scenario, &plan);
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "swept {} seed(s) in {secs:.1} s: {:.2} seeds/s with {} job(s)",
+            result.seeds.len(),
+            result.seeds.len() as f64 / secs.max(1e-9),
+            plan.jobs
+        );
+        result
+    } else {
+        let mut parts = Vec::new();
+        for path in &merge {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|e| Failure::Input(format!("cannot read {name}: {e}")))?;
+            parts.push((name.clone(), SweepResult::from_json(&name, &text).map_err(input)?));
+        }
+        kafkasim::sweep::merge(&parts).map_err(input)?
+    };
+    if json {
+        println!("{}", result.to_json());
+    } else {
+        print!("{}", kafkasim::sweep::render_text(&result));
+    }
+    Ok(if result.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn shrink(
+    file: &Path,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    max_runs: usize,
+    check: Option<String>,
+) -> Result<ExitCode, Failure> {
+    let (raw, scenario) = load(file)?;
+    let seed = seed.or(scenario.seed).unwrap_or(1);
+    let name = file.display().to_string();
+    println!("seed: {seed}");
+    let options = ShrinkOptions { seed, max_runs, check };
+    let outcome = kafkasim::shrink::shrink(&raw, &scenario, &options, |line| {
+        println!("{line}");
+        // The first run showed its panic, if any; candidates that panic the same way would
+        // print the same backtrace hundreds of times.
+        std::panic::set_hook(Box::new(|_| {}));
+    })
+    .map_err(|e| Failure::Input(e.to_string()))?;
+    let out = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-{seed}-shrunk.toml", scenario.name)));
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Failure::Input(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    std::fs::write(&out, outcome.to_toml(&name, seed))
+        .map_err(|e| Failure::Input(format!("cannot write {}: {e}", out.display())))?;
+    let budget =
+        if outcome.budget_exhausted { " (the --max-runs budget ran out: a larger one may shrink further)" } else { "" };
+    println!("\nshrunk in {} run(s){budget}: {}", outcome.runs, outcome.target);
+    for line in outcome.summary() {
+        println!("  {line}");
+    }
+    println!("wrote {}\nreplay: kafkasim run {} --seed {seed}", out.display(), out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -133,8 +252,9 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }),
         Some(Command::Validate { file }) => load(&file).map(|(_, s)| {
+            let nemesis = if s.nemesis.is_some() { " and a nemesis" } else { "" };
             println!(
-                "{}: ok ({} broker(s), {} topic(s), {} fault(s), {} check(s))",
+                "{}: ok ({} broker(s), {} topic(s), {} fault(s){nemesis}, {} check(s))",
                 file.display(),
                 s.brokers,
                 s.topics.len(),
@@ -143,6 +263,8 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }),
+        Some(Command::Sweep { file, seeds, jobs, shard, json, merge }) => sweep(file, seeds, jobs, shard, json, merge),
+        Some(Command::Shrink { file, seed, out, max_runs, check }) => shrink(&file, seed, out, max_runs, check),
     };
     match result {
         Ok(code) => code,

@@ -2,7 +2,7 @@
 //! (the offset the leader assigned) and from polls (the offset a consumer read). Jepsen's Kafka
 //! checker builds the same index to define its anomalies.
 
-use crate::history::{Event, History};
+use crate::history::{Event, History, PolledPartition};
 use crate::protocol::types::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,6 +16,19 @@ pub struct PartitionObservations {
     pub polled: BTreeSet<ValueId>,
     pub min_polled_offset: Option<Offset>,
     pub max_polled_offset: Option<Offset>,
+    /// The lowest and highest offset of each uninterrupted read by one consumer: its polls of
+    /// this partition between two changes of assignment, group generation or position reset.
+    pub read_spans: Vec<(Offset, Offset)>,
+    /// Offsets consumers jumped to when `auto.offset.reset = latest` gave them a position.
+    pub latest_resets: Vec<Offset>,
+}
+
+impl PartitionObservations {
+    /// Whether one consumer read below and above `offset` without its position being reset in
+    /// between: the offset was in its path.
+    pub fn read_across(&self, offset: Offset) -> bool {
+        self.read_spans.iter().any(|(low, high)| *low < offset && offset < *high)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,9 +47,46 @@ pub struct Observations {
     pub consumed_topics: BTreeSet<TopicName>,
 }
 
+/// Builds each consumer's uninterrupted reads (`PartitionObservations::read_spans`).
+#[derive(Default)]
+struct ReadSpans {
+    open: BTreeMap<(NodeId, TopicPartition), (Offset, Offset)>,
+    closed: Vec<((NodeId, TopicPartition), (Offset, Offset))>,
+    generation: BTreeMap<NodeId, Option<i32>>,
+}
+
+impl ReadSpans {
+    fn polled(&mut self, node: NodeId, generation: Option<i32>, partitions: &[PolledPartition]) {
+        if self.generation.insert(node, generation).is_some_and(|g| g != generation) {
+            self.end_all(node);
+        }
+        for p in partitions {
+            for (offset, _) in &p.records {
+                let span = self.open.entry((node, p.tp.clone())).or_insert((*offset, *offset));
+                *span = (span.0.min(*offset), span.1.max(*offset));
+            }
+        }
+    }
+
+    fn end(&mut self, node: NodeId, tp: &TopicPartition) {
+        if let Some(span) = self.open.remove(&(node, tp.clone())) {
+            self.closed.push(((node, tp.clone()), span));
+        }
+    }
+
+    fn end_all(&mut self, node: NodeId) {
+        let ending: Vec<TopicPartition> =
+            self.open.keys().filter(|(n, _)| *n == node).map(|(_, tp)| tp.clone()).collect();
+        for tp in ending {
+            self.end(node, &tp);
+        }
+    }
+}
+
 impl Observations {
     pub fn from_history(history: &History) -> Observations {
         let mut obs = Observations::default();
+        let mut spans = ReadSpans::default();
         for entry in &history.entries {
             match &entry.event {
                 Event::SendInvoked { tp, value, .. } => {
@@ -48,7 +98,8 @@ impl Observations {
                         obs.observe(tp, *offset, *value);
                     }
                 }
-                Event::Polled { partitions, .. } => {
+                Event::Polled { partitions, generation } => {
+                    spans.polled(entry.node, *generation, partitions);
                     for p in partitions {
                         for (offset, value) in &p.records {
                             obs.observe(&p.tp, *offset, *value);
@@ -60,10 +111,20 @@ impl Observations {
                     }
                 }
                 Event::Assigned { partitions, .. } => {
+                    spans.end_all(entry.node);
                     obs.consumed_topics.extend(partitions.iter().map(|tp| tp.topic.clone()));
+                }
+                Event::PositionReset { tp, offset, to_latest } => {
+                    spans.end(entry.node, tp);
+                    if *to_latest {
+                        obs.partitions.entry(tp.clone()).or_default().latest_resets.push(*offset);
+                    }
                 }
                 _ => {}
             }
+        }
+        for ((_, tp), span) in std::mem::take(&mut spans.open).into_iter().chain(spans.closed) {
+            obs.partitions.entry(tp).or_default().read_spans.push(span);
         }
         obs
     }

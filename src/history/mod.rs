@@ -95,6 +95,13 @@ pub enum Event {
         partitions: Vec<TopicPartition>,
         generation: Option<i32>,
     },
+    /// A consumer had no valid position for a partition and applied `auto.offset.reset`: it
+    /// starts reading at `offset`, the log start (earliest) or the log end (latest).
+    PositionReset {
+        tp: TopicPartition,
+        offset: Offset,
+        to_latest: bool,
+    },
     /// A group member gave up partitions (`onPartitionsRevoked`), or lost them without a chance
     /// to commit (`onPartitionsLost`: its generation was over).
     Revoked {
@@ -205,7 +212,8 @@ pub enum Event {
         kind: String,
         detail: String,
     },
-    /// The run moved to another phase: "workload", "settle", "end".
+    /// The run moved to another phase: "workload", "settle", "quiet" (the end of settle, when
+    /// consumers stop committing), "end".
     Phase {
         name: String,
     },

@@ -24,8 +24,9 @@ impl RunReport {
     }
 }
 
+/// Runs `scenario` with `seed`: its `[nemesis]` (if any) draws its faults from the seed first.
 pub fn execute(scenario: &Scenario, seed: u64) -> Result<RunReport, RunError> {
-    let result = run_scenario(scenario, seed)?;
+    let result = run_scenario(&scenario.for_seed(seed), seed)?;
     Ok(report_for(scenario, result.history, result.stats))
 }
 

@@ -61,6 +61,10 @@ pub enum Control {
     StopWorkload,
     /// A consumer member processes each record this slowly from now on (`slow-consumer` fault).
     SetProcessingMsPerRecord(u64),
+    /// The run is about to end: stop writing what only keeps coming (consumers stop committing
+    /// offsets, which auto-commit does every interval even when nothing changed), so the final
+    /// state is read from replicas that had time to agree.
+    StopCommitting,
 }
 
 pub trait Actor {

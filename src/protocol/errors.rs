@@ -85,6 +85,7 @@ kafka_errors! {
     StaleBrokerEpoch = 77, "STALE_BROKER_EPOCH", false;
     IneligibleReplica = 107, "INELIGIBLE_REPLICA", false;
     NewLeaderElected = 108, "NEW_LEADER_ELECTED", false;
+    DuplicateBrokerRegistration = 101, "DUPLICATE_BROKER_REGISTRATION", false;
     BrokerIdNotRegistered = 102, "BROKER_ID_NOT_REGISTERED", false;
     InvalidTopicException = 17, "INVALID_TOPIC_EXCEPTION", false;
     InvalidRequest = 42, "INVALID_REQUEST", false;

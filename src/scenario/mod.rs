@@ -3,11 +3,13 @@
 
 pub mod error;
 pub mod model;
+pub mod nemesis;
 pub mod raw;
 mod validate;
 
 pub use error::ScenarioError;
 pub use model::*;
+pub use nemesis::{concrete_raw, Nemesis, NemesisFamily};
 pub use raw::RawScenario;
 pub use validate::parse_scenario;
 
@@ -21,7 +23,8 @@ pub fn load(path: &Path) -> Result<(RawScenario, Scenario), ScenarioError> {
     parse_scenario(&file, &text)
 }
 
-/// The scenario as TOML (the same format it was read in).
+/// The scenario as TOML (the same format it was read in). Arrays stay on one line, as people
+/// write them (`latency_ms = [1, 5]`, partition groups), so a written-back schedule reads well.
 pub fn to_toml(raw: &RawScenario) -> String {
-    toml::to_string_pretty(raw).expect("a parsed scenario serializes")
+    toml::to_string(raw).expect("a parsed scenario serializes")
 }

@@ -29,6 +29,8 @@ pub struct Scenario {
     pub producers: Vec<ProducerSpec>,
     pub consumer_groups: Vec<ConsumerGroupSpec>,
     pub faults: Vec<Fault>,
+    /// A random fault schedule drawn per seed, besides `faults` (see `faults_for_seed`).
+    pub nemesis: Option<super::nemesis::Nemesis>,
     pub checks: Vec<CheckExpectation>,
 }
 

@@ -32,7 +32,7 @@ pub struct RawScenario {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<RawFault>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nemesis: Option<Spanned<toml::Value>>,
+    pub nemesis: Option<Spanned<RawNemesis>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<RawCheck>,
 }
@@ -143,6 +143,19 @@ pub struct RawFault {
     pub packet_loss: Option<Spanned<f64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_ms_per_record: Option<Spanned<u64>>,
+}
+
+/// `[nemesis]`: a random fault schedule drawn from the run's seed (see `scenario::nemesis`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNemesis {
+    pub kinds: Spanned<Vec<Spanned<String>>>,
+    pub interval_ms: Spanned<[u64; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_down: Option<Spanned<u32>>,
+    /// Every generated crash is a power loss (the disk's unflushed tail is lost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lose_unflushed: Option<Spanned<bool>>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

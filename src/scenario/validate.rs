@@ -3,6 +3,7 @@
 
 use super::error::ScenarioError;
 use super::model::*;
+use super::nemesis::{Nemesis, NemesisFamily, NEMESIS_KINDS};
 use super::raw::*;
 use crate::check::names::is_known_check;
 use crate::protocol::config::broker::{BrokerConfig, TopicConfig, BROKER_CONFIG, TOPIC_CONFIG};
@@ -68,12 +69,6 @@ impl Validator<'_> {
         node_names.insert(Scenario::controller_name(1));
         let producers = self.producers(raw, &topic_names, &mut node_names)?;
         let consumer_groups = self.consumer_groups(raw, &topic_names, &mut node_names)?;
-        if let Some(nemesis) = &raw.nemesis {
-            return self.error(
-                nemesis.span(),
-                "[nemesis] random fault schedules are not supported yet: list [[faults]] instead",
-            );
-        }
         let settle_ms = raw.settle_ms.as_ref().map_or(DEFAULT_SETTLE_MS, |s| *s.get_ref());
         let mut scenario = Scenario {
             name: raw.name.get_ref().clone(),
@@ -90,9 +85,11 @@ impl Validator<'_> {
             producers,
             consumer_groups,
             faults: Vec::new(),
+            nemesis: None,
             checks: Vec::new(),
         };
         scenario.faults = self.faults(raw, &scenario)?;
+        scenario.nemesis = raw.nemesis.as_ref().map(|n| self.nemesis(n, &scenario)).transpose()?;
         scenario.checks = self.checks(raw)?;
         Ok(scenario)
     }
@@ -577,6 +574,88 @@ impl Validator<'_> {
             return self.error(node.span(), format!("no node is named '{text}' (nodes: broker-N, controller-1, producer names, GROUP-N members; selectors: leader:T-P, follower:T-P, controller, coordinator:GROUP)"));
         }
         Ok(NodeSelector::Name(text.to_string()))
+    }
+
+    fn nemesis(&self, raw: &Spanned<RawNemesis>, scenario: &Scenario) -> Result<Nemesis> {
+        let table = raw.get_ref();
+        let mut families = BTreeSet::new();
+        let mut kinds = BTreeSet::new();
+        for kind in table.kinds.get_ref() {
+            let name = kind.get_ref().as_str();
+            let Some(family) = NemesisFamily::of_kind(name) else {
+                return self
+                    .error(kind.span(), format!("unknown nemesis kind '{name}': use {}", NEMESIS_KINDS.join(", ")));
+            };
+            if !kinds.insert(name) {
+                return self.error(kind.span(), format!("'{name}' is listed twice"));
+            }
+            families.insert(family);
+        }
+        if families.is_empty() {
+            return self
+                .error(table.kinds.span(), "kinds must list at least one fault kind for the nemesis to draw from");
+        }
+        for family in &families {
+            let (start, end) = (family.start_kind(), family.end_kind());
+            if !(kinds.contains(start) && kinds.contains(end)) {
+                let missing = if kinds.contains(start) { end } else { start };
+                return self.error(
+                    table.kinds.span(),
+                    format!("kinds lists '{}' without '{missing}': the nemesis ends every fault it starts ({start} ... {end}), so list both", if kinds.contains(start) { start } else { end }),
+                );
+            }
+        }
+        let [min_ms, max_ms] = *table.interval_ms.get_ref();
+        let span = table.interval_ms.span();
+        if min_ms == 0 {
+            return self.error(
+                span,
+                format!("interval_ms = [{min_ms}, {max_ms}]: the time between faults must be at least 1 ms"),
+            );
+        }
+        if min_ms > max_ms {
+            return self.error(
+                span,
+                format!("interval_ms = [{min_ms}, {max_ms}]: the first bound must not exceed the second"),
+            );
+        }
+        if min_ms > scenario.duration_ms {
+            return self.error(
+                span,
+                format!("interval_ms = [{min_ms}, {max_ms}]: the first fault would come after the workload ends (duration_ms = {})", scenario.duration_ms),
+            );
+        }
+        let max_down = table.max_down.as_ref().map_or(1, |m| *m.get_ref());
+        let max_down_span = table.max_down.as_ref().map_or(raw.span(), |m| m.span());
+        if max_down == 0 {
+            return self.error(
+                max_down_span,
+                format!(
+                    "max_down = 0 leaves no broker to {}: raise it, or drop those kinds",
+                    families.iter().map(|f| f.start_kind()).collect::<Vec<_>>().join(" or ")
+                ),
+            );
+        }
+        if max_down > scenario.brokers {
+            return self.error(
+                max_down_span,
+                format!("max_down = {max_down}, but the cluster has only {} broker(s)", scenario.brokers),
+            );
+        }
+        let lose_unflushed = match &table.lose_unflushed {
+            Some(l) if *l.get_ref() && !families.contains(&NemesisFamily::Crash) => {
+                return self
+                    .error(l.span(), "lose_unflushed applies to crashes: add \"crash\" and \"restart\" to kinds");
+            }
+            Some(l) => *l.get_ref(),
+            None => false,
+        };
+        Ok(Nemesis {
+            families: families.into_iter().collect(),
+            interval_ms: (min_ms, max_ms),
+            max_down,
+            lose_unflushed,
+        })
     }
 
     fn checks(&self, raw: &RawScenario) -> Result<Vec<CheckExpectation>> {

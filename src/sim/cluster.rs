@@ -313,6 +313,10 @@ impl SimCluster {
         self.shared.network.lock().expect("network lock").control(now, node, control);
     }
 
+    pub fn consumers(&self) -> Vec<NodeId> {
+        self.nodes.iter().filter(|(_, n)| matches!(n.process, Process::Consumer { .. })).map(|(id, _)| *id).collect()
+    }
+
     pub fn producers(&self) -> Vec<NodeId> {
         self.nodes.iter().filter(|(_, n)| matches!(n.process, Process::Producer { .. })).map(|(id, _)| *id).collect()
     }

@@ -176,7 +176,14 @@ async fn supervise(scenario: Scenario, seed: u64) -> (History, NetworkStats) {
     record(&shared, Event::Phase { name: "settle".into() });
     settle(&mut cluster, &scenario, &shared, &mut selector_rng, &record);
 
-    sleep_until(&shared, scenario.duration_ms + scenario.settle_ms).await;
+    let end_ms = scenario.duration_ms + scenario.settle_ms;
+    sleep_until(&shared, end_ms - quiet_ms(scenario.settle_ms)).await;
+    record(&shared, Event::Phase { name: "quiet".into() });
+    for consumer in cluster.consumers() {
+        cluster.control(consumer, Control::StopCommitting);
+    }
+
+    sleep_until(&shared, end_ms).await;
     record(&shared, Event::Phase { name: "end".into() });
     let final_state = cluster.final_state();
     cluster.shutdown();
@@ -185,6 +192,14 @@ async fn supervise(scenario: Scenario, seed: u64) -> (History, NetworkStats) {
     let entries = std::mem::take(&mut shared.recorder.lock().expect("recorder lock").entries);
     let stats = shared.network.lock().expect("network lock").stats.clone();
     (History { meta: run_meta(&scenario, seed), entries, final_state }, stats)
+}
+
+/// The last part of the settle phase in which nothing new is written, so that every write has
+/// reached every replica and every high watermark (followers learn it on their next fetch,
+/// which a leader may hold for `replica.fetch.wait.max.ms`, 500 ms) before the final state is
+/// read. Consumers keep polling; they stop committing.
+fn quiet_ms(settle_ms: SimTime) -> SimTime {
+    (settle_ms / 2).min(2_000)
 }
 
 /// The end of the workload: every fault is undone and the producers stop.

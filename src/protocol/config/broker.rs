@@ -202,9 +202,11 @@ pub const BROKER_KEYS: &[ConfigKey] = &[
         default: Some("4.0-IV3"),
         validator: Validator::OneOf(&["4.0-IV3", "3.9-IV0"]),
         doc: "The cluster's metadata version (set in Kafka by `kafka-storage format --release-version`). \
-              From 4.0-IV1 on, a broker that restarts without a clean shutdown is removed from every \
-              ISR when it registers again (KIP-966); with 3.9-IV0 it keeps its ISR membership and \
-              leaderships, as in older Kafka.",
+              In every version a restarted broker can register only once its old session expired \
+              (DUPLICATE_BROKER_REGISTRATION until then), which fences the old incarnation. From \
+              4.0 on, the controller also treats the new registration as an unclean shutdown and \
+              updates leaders and ISRs again (KIP-966, KAFKA-18106); with 3.9-IV0 it does not. \
+              Eligible leader replicas (ELR) are not modelled.",
     },
     ConfigKey {
         name: "replication.truncation",

@@ -35,7 +35,7 @@ pub enum ConsumerTimer {
 pub(super) enum InflightKind {
     Metadata,
     Fetch { broker: BrokerId, fetch_offsets: BTreeMap<TopicPartition, Offset> },
-    ListOffsets { partitions: Vec<TopicPartition> },
+    ListOffsets { partitions: Vec<(TopicPartition, OffsetSpec)> },
     FindCoordinator,
     JoinGroup,
     SyncGroup,
@@ -80,6 +80,8 @@ pub struct KafkaConsumer {
     /// last poll counts against `max.poll.interval.ms`.
     pub(super) processing: bool,
     next_auto_commit_ms: SimTime,
+    /// False once the run's quiet period began (`Control::StopCommitting`).
+    commits_enabled: bool,
 }
 
 impl KafkaConsumer {
@@ -104,7 +106,13 @@ impl KafkaConsumer {
             group: None,
             last_poll_ms: 0,
             processing: false,
+            commits_enabled: true,
         }
+    }
+
+    /// From now on `commit` does nothing (the simulated run is ending).
+    pub fn stop_committing(&mut self) {
+        self.commits_enabled = false;
     }
 
     pub fn config(&self) -> &ConsumerConfig {
@@ -263,6 +271,9 @@ impl KafkaConsumer {
         out: &mut Outbox<ConsumerTimer>,
     ) {
         let Some(group) = &self.group else { return };
+        if !self.commits_enabled {
+            return;
+        }
         let offsets = offsets.unwrap_or_else(|| self.positions());
         if offsets.is_empty() {
             return;
@@ -377,8 +388,9 @@ impl KafkaConsumer {
             }
         }
         for (broker, partitions) in per_broker {
-            let tps: Vec<TopicPartition> = partitions.iter().map(|(tp, ..)| tp.clone()).collect();
-            for tp in &tps {
+            let tps: Vec<(TopicPartition, OffsetSpec)> =
+                partitions.iter().map(|(tp, _, spec)| (tp.clone(), *spec)).collect();
+            for (tp, _) in &tps {
                 self.assignment.insert(tp.clone(), PositionState::Resetting);
             }
             let request = Request::ListOffsets { isolation_level: self.config.isolation_level, partitions };
@@ -460,7 +472,7 @@ impl KafkaConsumer {
                     self.metadata.request_update();
                 }
                 InflightKind::ListOffsets { partitions } => {
-                    for tp in partitions {
+                    for (tp, _) in partitions {
                         self.retry_reset(&tp);
                     }
                     self.metadata.request_update();
@@ -511,9 +523,11 @@ impl KafkaConsumer {
             (InflightKind::Metadata, Response::Metadata { brokers, topics }) => {
                 self.metadata.update(now, brokers, topics)
             }
-            (InflightKind::ListOffsets { .. }, Response::ListOffsets { partitions }) => {
+            (InflightKind::ListOffsets { partitions: asked }, Response::ListOffsets { partitions }) => {
                 for (tp, error, offset, _) in partitions {
                     if error.is_none() && self.assignment.get(&tp) == Some(&PositionState::Resetting) {
+                        let to_latest = asked.iter().any(|(t, spec)| *t == tp && *spec == OffsetSpec::Latest);
+                        out.record(Event::PositionReset { tp: tp.clone(), offset, to_latest });
                         self.assignment.insert(tp, PositionState::Valid(offset));
                     } else {
                         self.retry_reset(&tp);

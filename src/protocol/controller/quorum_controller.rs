@@ -8,9 +8,13 @@
 //!   replayed the metadata log up to its registration.
 //! - A broker whose heartbeats stop for `broker.session.timeout.ms` is fenced: it leaves every
 //!   ISR (except as the last member) and loses its leaderships (`handleBrokerFenced`).
-//! - A broker that registers again with a new incarnation restarted without a clean shutdown;
-//!   from metadata version 4.0-IV1 on it is removed from every ISR and loses its leaderships
-//!   (`handleBrokerUncleanShutdown`); with an older `metadata.version` nothing changes.
+//! - A broker that registers again with a new incarnation restarted without a clean shutdown.
+//!   While the old incarnation's session is still valid (unfenced, heard from within
+//!   `broker.session.timeout.ms`) the registration is refused with DUPLICATE_BROKER_REGISTRATION
+//!   (`ClusterControlManager.registerBroker`); the broker retries until the session expires and
+//!   the old incarnation is fenced like any silent broker. From metadata version 4.0-IV1 on the
+//!   new registration also removes it from every ISR (`handleBrokerUncleanShutdown`); with an
+//!   older `metadata.version` it stays where fencing left it.
 //! - Unfencing a broker elects leaders for leaderless partitions (`handleBrokerUnfenced`); both
 //!   paths use an unclean election when the topic enables `unclean.leader.election.enable`.
 //! - AlterPartition requests from leaders change the ISR, rejected when the leader epoch or the
@@ -292,9 +296,18 @@ impl QuorumController {
                 );
                 return;
             }
-            // A new incarnation: the broker restarted without a clean shutdown. Since metadata
-            // version 4.0-IV1 it leaves every ISR (`handleBrokerUncleanShutdown`); before, the
-            // controller did not notice a quick restart at all.
+            // A new incarnation: the broker restarted without a clean shutdown. The old one
+            // must be gone first: its session has to expire (or it is fenced already).
+            let last_heartbeat_ms = self.last_heartbeat_ms.get(&broker).copied().unwrap_or(0);
+            let session_valid =
+                !existing.fenced && now.saturating_sub(last_heartbeat_ms) <= self.config.broker_session_timeout_ms;
+            if session_valid {
+                let response =
+                    Response::BrokerRegistration { error: ErrorCode::DuplicateBrokerRegistration, broker_epoch: -1 };
+                Self::respond(out, from, correlation_id, response);
+                return;
+            }
+            // Since metadata version 4.0-IV1 it leaves every ISR (`handleBrokerUncleanShutdown`).
             if self.config.unclean_shutdown_leaves_isr {
                 self.fence(now, broker, out);
             }

@@ -171,6 +171,37 @@ fn session_expiry_fences_and_elects_the_next_isr_replica() {
 }
 
 #[test]
+fn a_restarted_broker_cannot_register_until_its_old_session_expires() {
+    let mut c = controller();
+    bring_up(&mut c);
+    let tp = TopicPartition::new("t", 0);
+    assert_eq!(c.image().partitions[&tp].leader, Some(BrokerId(1)));
+    // Broker 1 restarts at once (a new incarnation) while its old session is still valid.
+    let early = request(&mut c, 100, 1, Request::BrokerRegistration { broker: BrokerId(1), incarnation: 1 });
+    assert!(matches!(
+        only_response(&early),
+        Response::BrokerRegistration { error: ErrorCode::DuplicateBrokerRegistration, broker_epoch: -1 }
+    ));
+    assert_eq!(c.image().partitions[&tp].leader, Some(BrokerId(1)), "nothing changes yet");
+    // The others keep heartbeating; broker 1's session expires and it is fenced like any silent
+    // broker, so its leadership moves before its new incarnation can join.
+    for b in [2, 3] {
+        let broker_epoch = c.image().brokers[&BrokerId(b)].broker_epoch;
+        let offset = c.image().next_offset;
+        request(
+            &mut c,
+            8_000,
+            b,
+            Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch, metadata_offset: offset },
+        );
+    }
+    c.on_timer(9_003, ControllerTimer::SessionCheck, &mut Out::default());
+    assert_eq!(c.image().partitions[&tp].leader, Some(BrokerId(2)));
+    let late = request(&mut c, 9_100, 1, Request::BrokerRegistration { broker: BrokerId(1), incarnation: 1 });
+    assert!(matches!(only_response(&late), Response::BrokerRegistration { error: ErrorCode::None, .. }));
+}
+
+#[test]
 fn metadata_fetches_wait_for_new_records_and_are_answered_when_they_come() {
     let mut c = controller();
     let out = request(&mut c, 0, 1, Request::MetadataFetch { broker: BrokerId(1), fetch_offset: 0, max_wait_ms: 500 });

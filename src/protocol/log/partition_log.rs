@@ -178,6 +178,12 @@ impl PartitionLog {
     pub fn truncate_to(&mut self, offset: Offset) -> Vec<RecordBatch> {
         let offset = offset.max(self.log_start_offset);
         if offset >= self.log_end_offset {
+            // Nothing to remove, but an epoch entry at the log end must still go (as
+            // `UnifiedLog.truncateTo` does): a broker that became leader, recorded its epoch's
+            // start offset and appended nothing before losing leadership would otherwise keep
+            // sending that epoch as its last fetched epoch, and every fetch would answer with a
+            // diverging epoch that truncates nothing.
+            self.epoch_cache.truncate_from_end(self.log_end_offset);
             return Vec::new();
         }
         let mut removed = Vec::new();
@@ -409,6 +415,18 @@ mod tests {
         log.truncate_to(1);
         assert_eq!(log.log_end_offset(), 1);
         assert_eq!(log.batches().count(), 1);
+    }
+
+    #[test]
+    fn truncating_at_the_log_end_drops_an_epoch_that_holds_no_records() {
+        // A broker led epoch 1 without appending anything, then followed a leader of epoch 2.
+        let mut log = PartitionLog::new();
+        log.append_as_leader(records(0, 0, 2, 0), 0);
+        log.assign_epoch_start_offset(1);
+        assert_eq!(log.latest_epoch(), Some(1));
+        assert!(log.truncate_to(2).is_empty());
+        assert_eq!(log.latest_epoch(), Some(0), "the empty epoch must not be sent as the last fetched epoch");
+        assert_eq!(log.log_end_offset(), 2);
     }
 
     #[test]

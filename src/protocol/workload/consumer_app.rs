@@ -245,8 +245,10 @@ impl Actor for ConsumerApp {
     }
 
     fn on_control(&mut self, _now: SimTime, control: Control, _out: &mut Outbox<ConsumerAppTimer>) {
-        if let Control::SetProcessingMsPerRecord(ms) = control {
-            self.workload.processing_ms_per_record = ms;
+        match control {
+            Control::SetProcessingMsPerRecord(ms) => self.workload.processing_ms_per_record = ms,
+            Control::StopCommitting => self.consumer.stop_committing(),
+            Control::StopWorkload => {}
         }
     }
 }
