@@ -3,11 +3,15 @@
 
 use kafkasim::history::{Event, History};
 use kafkasim::lab::consumer_groups::describe_group_at;
+use kafkasim::lab::producer_metrics::producer_metrics;
 use kafkasim::lab::rebalances::rebalances;
 use kafkasim::lab::run::{execute, render_checks, RunReport};
 use kafkasim::protocol::errors::ErrorCode;
+use kafkasim::protocol::producer::metrics::ProducerMetricRates;
+use kafkasim::protocol::producer::partitioner::partition_for_key;
 use kafkasim::protocol::types::BrokerId;
 use kafkasim::scenario::{self, Scenario};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn load(name: &str) -> Scenario {
@@ -188,6 +192,102 @@ fn coordinator_failover_loses_no_committed_progress() {
     assert!(end.rows.iter().all(|r| r.lag() == Some(0)), "{:?}", end.rows);
 }
 
+/// Each producer's acknowledged records per partition of `topic`, by producer name.
+fn acked_per_partition(history: &History, partitions: usize) -> BTreeMap<String, Vec<u64>> {
+    let mut counts: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for e in &history.entries {
+        if let Event::SendAcked { tp, value, .. } = &e.event {
+            counts.entry(history.producer_name(*value)).or_insert_with(|| vec![0; partitions])
+                [tp.partition as usize] += 1;
+        }
+    }
+    counts
+}
+
+/// Records the producers sent again after a failed attempt (their record-retry-total).
+fn records_retried(report: &RunReport) -> u64 {
+    report.history.final_state.producers.iter().map(|p| p.metrics.records_retried).sum()
+}
+
+fn producer_rates(report: &RunReport, name: &str) -> ProducerMetricRates {
+    producer_metrics(&report.history).into_iter().find(|r| r.producer == name).expect("producer still running").rates
+}
+
+#[test]
+fn each_partitioner_places_records_as_kafka_would() {
+    let report = check_scenario("partitioning-strategies");
+    let h = &report.history;
+    for e in &h.entries {
+        if let Event::SendInvoked { tp, key, value } = &e.event {
+            let producer = h.producer_name(*value);
+            let key = key.as_deref();
+            match producer.as_str() {
+                "keyed" => {
+                    let key = key.expect("keyed records have keys");
+                    assert_eq!(tp.partition, partition_for_key(key.as_bytes(), 6), "murmur2 of {key}");
+                }
+                "premium" => {
+                    let key = key.expect("premium records have keys");
+                    assert_eq!(tp.partition == 0, key.starts_with("premium_"), "{key} went to {}", tp.partition);
+                }
+                _ => assert!(key.is_none()),
+            }
+        }
+    }
+    let counts = acked_per_partition(h, 6);
+    let round_robin = &counts["round-robin"];
+    let (min, max) = (round_robin.iter().min().unwrap(), round_robin.iter().max().unwrap());
+    assert!(max - min <= 1, "round-robin spreads evenly: {round_robin:?}");
+    let keyed = &counts["keyed"];
+    assert!(
+        keyed.iter().max().unwrap() > &(2 * keyed.iter().min().unwrap()),
+        "zipf keys make a hot partition: {keyed:?}"
+    );
+    assert!(
+        producer_rates(&report, "sticky").batch_size_avg > 2.0 * producer_rates(&report, "round-robin").batch_size_avg,
+        "sticky batches fill one partition at a time; round-robin splits every batch six ways"
+    );
+}
+
+#[test]
+fn lingering_fills_batches_and_compression_shrinks_them() {
+    let report = check_scenario("batching-linger");
+    let (eager, lingering, compressed) =
+        (producer_rates(&report, "eager"), producer_rates(&report, "lingering"), producer_rates(&report, "compressed"));
+    assert!(lingering.batch_size_avg > 3.0 * eager.batch_size_avg, "{lingering:?} vs {eager:?}");
+    assert!(lingering.record_queue_time_avg > eager.record_queue_time_avg + 20.0, "lingering costs latency");
+    assert_eq!(eager.compression_rate_avg, 1.0);
+    assert!(compressed.compression_rate_avg < 0.5, "zstd over the generated values: {compressed:?}");
+}
+
+#[test]
+fn a_retry_after_a_frozen_leader_duplicates_without_idempotence() {
+    let report = check_scenario("retries-duplicate-without-idempotence");
+    assert!(records_retried(&report) > 0, "the producer timed out and retried");
+}
+
+#[test]
+fn the_idempotent_producer_retries_without_duplicating() {
+    let report = check_scenario("idempotence-no-duplicates");
+    assert!(records_retried(&report) > 0, "records were sent twice, and the broker kept one copy");
+}
+
+#[test]
+fn retries_reorder_and_duplicate_without_idempotence_but_not_with_it() {
+    check_scenario("retries-reorder-without-idempotence");
+    let mut idempotent = load("retries-reorder-without-idempotence");
+    for producer in &mut idempotent.producers {
+        producer.config.enable_idempotence = true;
+    }
+    let seed = idempotent.seed.unwrap();
+    let report = run(&idempotent, seed);
+    for check in ["nonmonotonic-send", "duplicate", "lost-write"] {
+        let outcome = report.outcomes.iter().find(|o| o.name == check).unwrap();
+        assert_eq!(outcome.count, 0, "{check} with idempotence:\n{}", render_checks(&report));
+    }
+    assert!(records_retried(&report) > 0, "the same losses made the idempotent producer retry too");
+}
+
 /// Scenarios listed in the tests above; a new scenario file must be added here too.
 const TESTED: &[&str] = &[
     "fault-tolerance",
@@ -204,6 +304,11 @@ const TESTED: &[&str] = &[
     "zombie-consumer-duplicates",
     "auto-commit-at-most-once-loss",
     "coordinator-failover",
+    "partitioning-strategies",
+    "batching-linger",
+    "retries-duplicate-without-idempotence",
+    "idempotence-no-duplicates",
+    "retries-reorder-without-idempotence",
 ];
 
 #[test]

@@ -11,6 +11,7 @@ pub use jsonl::{read_jsonl, trace_sha256, write_jsonl, JsonlError};
 
 use crate::protocol::errors::ErrorCode;
 use crate::protocol::log::batch::ControlType;
+use crate::protocol::producer::metrics::ProducerMetricsTotals;
 use crate::protocol::types::*;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -301,6 +302,16 @@ pub struct PartitionSnapshot {
 pub struct FinalState {
     pub partitions: Vec<PartitionSnapshot>,
     pub replicas: Vec<ReplicaSnapshot>,
+    /// Each running producer's metrics totals (a crashed producer's are gone with its process).
+    #[serde(default)]
+    pub producers: Vec<ProducerFinal>,
+}
+
+/// A producer process's metrics at the end of the run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerFinal {
+    pub name: String,
+    pub metrics: ProducerMetricsTotals,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

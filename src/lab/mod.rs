@@ -3,5 +3,6 @@
 
 pub mod consumer_groups;
 pub mod describe;
+pub mod producer_metrics;
 pub mod rebalances;
 pub mod run;

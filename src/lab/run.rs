@@ -3,6 +3,7 @@
 
 use super::consumer_groups::{describe_group_at, group_names, render_group};
 use super::describe::describe_topics;
+use super::producer_metrics::{producer_metrics, render_producer_metrics, ProducerMetricsRow};
 use crate::check::{run_all, verdicts, CheckOutcome, CheckVerdict};
 use crate::history::{trace_sha256, Event, History};
 use crate::scenario::{Expect, Scenario};
@@ -57,6 +58,7 @@ struct JsonReport<'a> {
     ok: bool,
     checks: Vec<JsonCheck<'a>>,
     stats: &'a RunStats,
+    producers: Vec<ProducerMetricsRow>,
 }
 
 /// The `--json` object (SCENARIO-FORMAT.md's contract, plus an overall `ok`).
@@ -74,6 +76,7 @@ pub fn to_json(report: &RunReport) -> serde_json::Value {
             .map(|v| JsonCheck { name: &v.name, expect: v.expect, found: v.found, count: v.count, ok: v.ok })
             .collect(),
         stats: &report.stats,
+        producers: producer_metrics(&report.history),
     };
     serde_json::to_value(json).expect("the report serializes")
 }
@@ -128,6 +131,11 @@ pub fn render_text(scenario: &Scenario, report: &RunReport, replay: &str) -> Str
     if !errors.is_empty() {
         let list: Vec<String> = errors.iter().map(|(name, n)| format!("{name} x{n}")).collect();
         out.push_str(&format!("produce errors (per batch attempt): {}\n", list.join(", ")));
+    }
+    let metrics = render_producer_metrics(&producer_metrics(h));
+    if !metrics.is_empty() {
+        out.push_str("producer-metrics (over the workload phase):\n");
+        out.push_str(&metrics);
     }
     let ratio = report.stats.sim_ms as f64 / (report.stats.wall_ms.max(1)) as f64;
     out.push_str(&format!(

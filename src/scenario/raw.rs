@@ -3,6 +3,7 @@
 //! their position. This form also serializes back to TOML, which is how the lab saves an
 //! experiment and the shrinker writes a smaller scenario.
 
+use crate::protocol::producer::partitioner::CustomPartitionerRules;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -86,6 +87,9 @@ pub struct RawProducer {
     pub value_bytes: u32,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub config: ConfigMap,
+    /// A custom partitioner's rules (`partitioner.class = "custom"`, or implied by the table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partitioner: Option<Spanned<CustomPartitionerRules>>,
 }
 
 fn default_value_bytes() -> u32 {

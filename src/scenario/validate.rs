@@ -11,6 +11,7 @@ use crate::protocol::config::def::{ConfigDef, RawValue, ResolvedConfig};
 use crate::protocol::consumer::config::{ConsumerConfig, CONSUMER_CONFIG};
 use crate::protocol::controller::TopicSpec;
 use crate::protocol::producer::config::{ProducerConfig, PRODUCER_CONFIG};
+use crate::protocol::producer::partitioner::{Partitioner, CUSTOM_PARTITIONER_CLASS};
 use crate::protocol::types::*;
 use crate::protocol::workload::consumer_app::{CommitEvery, CommitMode, Delivery};
 use crate::protocol::workload::keys::KeyDistribution;
@@ -246,7 +247,7 @@ impl Validator<'_> {
                 }
             };
             let resolved = self.resolve(&PRODUCER_CONFIG, &p.config)?;
-            let config = match ProducerConfig::from_resolved(&resolved) {
+            let mut config = match ProducerConfig::from_resolved(&resolved) {
                 Ok(config) => config,
                 Err(e) => {
                     let span = p
@@ -258,6 +259,7 @@ impl Validator<'_> {
                     return self.error(span, e.message);
                 }
             };
+            self.custom_partitioner(raw, p, &mut config)?;
             producers.push(ProducerSpec {
                 name: p.name.get_ref().clone(),
                 workload: ProducerWorkload {
@@ -272,6 +274,56 @@ impl Validator<'_> {
             });
         }
         Ok(producers)
+    }
+
+    /// Attaches a `[producers.partitioner]` table's rules to the config and checks them, and the
+    /// class they go with, against the topic the producer writes to.
+    fn custom_partitioner(&self, raw: &RawScenario, p: &RawProducer, config: &mut ProducerConfig) -> Result<()> {
+        let class_span = || {
+            p.config
+                .iter()
+                .find(|(k, _)| k.get_ref() == "partitioner.class")
+                .map(|(k, v)| k.span().start..v.span().end)
+                .unwrap_or(p.name.span())
+        };
+        let Some(rules) = &p.partitioner else {
+            if config.partitioner.partitioner_class.as_deref() == Some(CUSTOM_PARTITIONER_CLASS) {
+                return self.error(
+                    class_span(),
+                    "partitioner.class = \"custom\" needs the rules in a [producers.partitioner] table",
+                );
+            }
+            return Ok(());
+        };
+        config.partitioner.custom_rules = Some(rules.get_ref().clone());
+        if let Err(e) = Partitioner::from_config(&config.partitioner) {
+            let span = if p.config.iter().any(|(k, _)| k.get_ref() == "partitioner.class") {
+                class_span()
+            } else {
+                rules.span()
+            };
+            return self.error(span, e.to_string());
+        }
+        let num_partitions = raw
+            .topics
+            .iter()
+            .find(|t| t.name.get_ref() == p.topic.get_ref())
+            .map(|t| *t.partitions.get_ref())
+            .expect("the topic was checked to exist");
+        if let Err(e) = rules.get_ref().validate_for_topic(num_partitions) {
+            return self.error(rules.span(), e.to_string());
+        }
+        if p.keys == 0 && p.key_names.is_empty() {
+            return self.error(
+                rules.span(),
+                format!(
+                    "producer '{}' has a custom partitioner, which needs keys (it rejects records without one): \
+                     set keys or key_names",
+                    p.name.get_ref()
+                ),
+            );
+        }
+        Ok(())
     }
 
     fn consumer_groups(

@@ -4,7 +4,7 @@
 
 use super::network::Network;
 use super::node::{run_node, Shared, Slot};
-use crate::history::{Event, FinalState, PartitionSnapshot, ReplicaSnapshot};
+use crate::history::{Event, FinalState, PartitionSnapshot, ProducerFinal, ReplicaSnapshot};
 use crate::protocol::actor::{Actor, Control};
 use crate::protocol::broker::{Broker, BrokerDisk};
 use crate::protocol::controller::{ControllerDisk, QuorumController};
@@ -388,7 +388,20 @@ impl SimCluster {
             });
             replicas.extend(snapshot.unwrap_or_default());
         }
-        FinalState { partitions, replicas }
+        let producers = self
+            .nodes
+            .values()
+            .filter_map(|node| match &node.process {
+                Process::Producer { slot, .. } => {
+                    let guard = slot.lock().expect("slot lock");
+                    guard
+                        .as_ref()
+                        .map(|app| ProducerFinal { name: node.name.clone(), metrics: app.producer().metrics() })
+                }
+                _ => None,
+            })
+            .collect();
+        FinalState { partitions, replicas, producers }
     }
 
     /// Kills every node at the end of a run (madsim leaks pending tasks otherwise).

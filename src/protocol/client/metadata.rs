@@ -21,6 +21,8 @@ pub struct ClientMetadata {
     pub topics: Vec<TopicName>,
     pub partition_counts: BTreeMap<TopicName, i32>,
     pub partitions: BTreeMap<TopicPartition, PartitionInfo>,
+    /// Per topic, the partitions whose leader is known, ascending (`availablePartitionsForTopic`).
+    available_partitions: BTreeMap<TopicName, Vec<i32>>,
     pub live_brokers: Vec<BrokerId>,
     pub need_update: bool,
     pub inflight: bool,
@@ -37,6 +39,7 @@ impl ClientMetadata {
             topics,
             partition_counts: BTreeMap::new(),
             partitions: BTreeMap::new(),
+            available_partitions: BTreeMap::new(),
             live_brokers: Vec::new(),
             need_update: true,
             inflight: false,
@@ -103,6 +106,17 @@ impl ClientMetadata {
         }
         self.need_update = !complete;
         self.last_refresh_ms = now;
+        self.available_partitions.clear();
+        for (tp, info) in &self.partitions {
+            if info.leader.is_some() {
+                self.available_partitions.entry(tp.topic.clone()).or_default().push(tp.partition);
+            }
+        }
+    }
+
+    /// The partitions of `topic` whose leader is known, ascending.
+    pub fn available_partitions(&self, topic: &str) -> &[i32] {
+        self.available_partitions.get(topic).map_or(&[], Vec::as_slice)
     }
 
     pub fn leader_of(&self, tp: &TopicPartition) -> Option<BrokerId> {

@@ -4,6 +4,8 @@
 
 use crate::protocol::config::def::{ConfigDef, ConfigError, ConfigKey, ConfigType, ResolvedConfig, Validator};
 use crate::protocol::message::Acks;
+use crate::protocol::producer::compression::{Compression, CompressionType};
+use crate::protocol::producer::partitioner::{Partitioner, PartitionerConfig, CUSTOM_PARTITIONER_CLASS};
 
 pub const PRODUCER_KEYS: &[ConfigKey] = &[
     ConfigKey {
@@ -90,6 +92,77 @@ pub const PRODUCER_KEYS: &[ConfigKey] = &[
         validator: Validator::AtLeast(0),
         doc: "Metadata is refreshed at least this often.",
     },
+    ConfigKey {
+        name: "buffer.memory",
+        kind: ConfigType::Long,
+        default: Some("33554432"),
+        validator: Validator::AtLeast(0),
+        doc: "Bytes of batches the producer may hold (queued and in flight) before send() blocks.",
+    },
+    ConfigKey {
+        name: "max.block.ms",
+        kind: ConfigType::Long,
+        default: Some("60000"),
+        validator: Validator::AtLeast(0),
+        doc: "How long send() may block for metadata or buffer memory before it fails.",
+    },
+    ConfigKey {
+        name: "compression.type",
+        kind: ConfigType::String,
+        default: Some("none"),
+        validator: Validator::OneOf(&["none", "gzip", "snappy", "lz4", "zstd"]),
+        doc: "Codec for record batches: the batches' size on the wire and on disk is the real compressed size.",
+    },
+    ConfigKey {
+        name: "compression.gzip.level",
+        kind: ConfigType::Int,
+        default: Some("-1"),
+        validator: Validator::None,
+        doc: "gzip level: 1..9, or -1 for zlib's default (6) (KIP-390).",
+    },
+    ConfigKey {
+        name: "compression.lz4.level",
+        kind: ConfigType::Int,
+        default: Some("9"),
+        validator: Validator::None,
+        doc: "lz4 level: 1..17 (KIP-390).",
+    },
+    ConfigKey {
+        name: "compression.zstd.level",
+        kind: ConfigType::Int,
+        default: Some("3"),
+        validator: Validator::None,
+        doc: "zstd level: -131072..22 (KIP-390).",
+    },
+    ConfigKey {
+        name: "partitioner.class",
+        kind: ConfigType::String,
+        default: None,
+        validator: Validator::None,
+        doc: "Unset (the built-in partitioner), org.apache.kafka.clients.producer.RoundRobinPartitioner, \
+              or \"custom\" with the scenario's [producers.partitioner] rules.",
+    },
+    ConfigKey {
+        name: "partitioner.adaptive.partitioning.enable",
+        kind: ConfigType::Boolean,
+        default: Some("true"),
+        validator: Validator::None,
+        doc: "Records without a key go less often to partitions on slower brokers (KIP-794).",
+    },
+    ConfigKey {
+        name: "partitioner.availability.timeout.ms",
+        kind: ConfigType::Long,
+        default: Some("0"),
+        validator: Validator::AtLeast(0),
+        doc: "A broker that accepts no data this long gets no new unkeyed records (0: off).",
+    },
+    ConfigKey {
+        name: "partitioner.ignore.keys",
+        kind: ConfigType::Boolean,
+        default: Some("false"),
+        validator: Validator::None,
+        doc: "Partition keyed records as if they had no key.",
+    },
 ];
 
 pub const PRODUCER_CONFIG: ConfigDef = ConfigDef { what: "producer", keys: PRODUCER_KEYS };
@@ -108,6 +181,13 @@ pub struct ProducerConfig {
     pub max_request_size: u64,
     pub max_in_flight_requests_per_connection: usize,
     pub metadata_max_age_ms: u64,
+    pub buffer_memory: u64,
+    pub max_block_ms: u64,
+    /// `compression.type` with its level.
+    pub compression: Compression,
+    /// `partitioner.*` and `batch.size`; the custom rules come from the scenario's
+    /// `[producers.partitioner]` table.
+    pub partitioner: PartitionerConfig,
 }
 
 impl ProducerConfig {
@@ -156,6 +236,22 @@ impl ProducerConfig {
             }
             delivery_timeout_ms = linger_ms + request_timeout_ms;
         }
+        let compression = Self::compression(c)?;
+        let batch_size = c.unsigned("batch.size");
+        let partitioner = PartitionerConfig {
+            partitioner_class: c.string("partitioner.class").map(str::to_string),
+            batch_size: batch_size.min(i32::MAX as u64) as i32,
+            adaptive_partitioning_enable: c.bool("partitioner.adaptive.partitioning.enable"),
+            availability_timeout_ms: c.unsigned("partitioner.availability.timeout.ms"),
+            ignore_keys: c.bool("partitioner.ignore.keys"),
+            custom_rules: None,
+        };
+        // The class is checked here; "custom" without rules is checked with the scenario.
+        if partitioner.partitioner_class.as_deref() != Some(CUSTOM_PARTITIONER_CLASS) {
+            if let Err(e) = Partitioner::from_config(&partitioner) {
+                return Err(ConfigError { key: "partitioner.class".into(), message: e.to_string() });
+            }
+        }
         Ok(ProducerConfig {
             acks,
             enable_idempotence,
@@ -165,10 +261,14 @@ impl ProducerConfig {
             request_timeout_ms,
             delivery_timeout_ms,
             linger_ms,
-            batch_size: c.unsigned("batch.size"),
+            batch_size,
             max_request_size: c.unsigned("max.request.size"),
             max_in_flight_requests_per_connection: max_in_flight,
             metadata_max_age_ms: c.unsigned("metadata.max.age.ms"),
+            buffer_memory: c.unsigned("buffer.memory"),
+            max_block_ms: c.unsigned("max.block.ms"),
+            compression,
+            partitioner,
         })
     }
 
@@ -177,10 +277,32 @@ impl ProducerConfig {
             .expect("defaults are valid")
     }
 
+    /// `compression.type` at the level its `compression.<codec>.level` sets (Kafka validates every
+    /// level config, whichever codec is chosen).
+    fn compression(c: &ResolvedConfig) -> Result<Compression, ConfigError> {
+        let chosen = CompressionType::from_kafka_name(c.string("compression.type").unwrap_or("none"))
+            .map_err(|e| ConfigError { key: "compression.type".into(), message: e.to_string() })?;
+        let mut result = Compression::new(chosen);
+        for codec in CompressionType::ALL {
+            let Some(key) = codec.level_config() else { continue };
+            let level = c.long(key) as i32;
+            let compression = Compression::with_level(codec, level)
+                .map_err(|e| ConfigError { key: key.to_string(), message: e.to_string() })?;
+            if codec == chosen {
+                result = compression;
+            }
+        }
+        Ok(result)
+    }
+
     /// "acks=all idempotent", for reports.
     pub fn summary(&self) -> String {
+        let compression = match self.compression.compression_type {
+            CompressionType::None => String::new(),
+            codec => format!(" compression.type={codec}"),
+        };
         format!(
-            "acks={} {}linger.ms={} batch.size={}",
+            "acks={} {}linger.ms={} batch.size={}{compression}",
             self.acks.as_kafka(),
             if self.enable_idempotence { "idempotent " } else { "" },
             self.linger_ms,

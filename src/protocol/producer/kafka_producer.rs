@@ -1,8 +1,13 @@
 //! The producer client (`KafkaProducer` with its `Sender` and, for idempotence, the sequence
 //! bookkeeping of `TransactionManager`).
 //!
-//! - `send` partitions a record and appends it to the accumulator; a record for a topic whose
-//!   metadata is unknown waits for it.
+//! - `send` partitions a record (`partitioner/`) and appends it to the accumulator. Kafka's
+//!   `send` blocks while the topic's metadata is unknown or `buffer.memory` is used up; here the
+//!   record waits in the producer and the application sends nothing more meanwhile
+//!   ([`KafkaProducer::is_blocked`]). After `max.block.ms` the send fails (TimeoutException,
+//!   REQUEST_TIMED_OUT).
+//! - A batch is compressed with `compression.type` when it is first sent: its size on the wire
+//!   and on the brokers' disks is the real compressed size.
 //! - The sender drains ready batches into one Produce request per broker, at most
 //!   `max.in.flight.requests.per.connection` unanswered per broker.
 //! - Retriable errors put the batch back with exponential backoff (`retry.backoff.ms` doubling to
@@ -16,9 +21,14 @@
 //!   that connection: whether the broker appended them is unknown, so a later failure of such a
 //!   batch is reported as indefinite.
 
-use super::accumulator::{ProducerBatch, RecordAccumulator};
+use super::accumulator::{AccumulatorConfig, Appended, PartitionChooser, ProducerBatch, RecordAccumulator};
+use super::compression::{BatchCompressor, CompressionType};
 use super::config::ProducerConfig;
 use super::idempotence::{IdempotenceState, OutOfOrderAction};
+use super::metrics::{ProducerMetrics, ProducerMetricsTotals};
+use super::partitioner::{
+    collect_queue_sizes, NodeLatencyTracker, PartitionQueue, Partitioner, TopicPartitionsView, UNKNOWN_PARTITION,
+};
 use crate::history::Event;
 use crate::protocol::actor::Outbox;
 use crate::protocol::client::connections::ConnectionStates;
@@ -50,6 +60,18 @@ enum InflightKind {
 struct Inflight {
     peer: NodeId,
     kind: InflightKind,
+    sent_ms: SimTime,
+}
+
+/// A record whose `send` is blocked: waiting for its topic's metadata or for buffer memory.
+#[derive(Clone, Debug)]
+struct BlockedSend {
+    topic: TopicName,
+    record: Record,
+    since_ms: SimTime,
+    /// `KafkaProducer.partition`'s answer, asked once the topic's metadata is known (a
+    /// round-robin partitioner must not be asked twice for one record).
+    partition: Option<i32>,
 }
 
 pub struct KafkaProducer {
@@ -59,20 +81,24 @@ pub struct KafkaProducer {
     metadata: ClientMetadata,
     connections: ConnectionStates,
     accumulator: RecordAccumulator,
-    /// Records waiting for their topic's metadata (`send` blocks in Kafka).
-    waiting_for_metadata: VecDeque<(TopicName, Record)>,
+    /// Sends blocked for metadata or buffer memory, oldest first (`send` blocks in Kafka).
+    blocked: VecDeque<BlockedSend>,
+    partitioner: Partitioner,
+    node_latency: NodeLatencyTracker,
+    compressor: BatchCompressor,
+    metrics: ProducerMetrics,
     idempotence: IdempotenceState,
     init_producer_id_inflight: bool,
     inflight: BTreeMap<u64, Inflight>,
     inflight_per_broker: BTreeMap<BrokerId, usize>,
     next_correlation_id: u64,
     scheduled_wakeup_ms: Option<SimTime>,
-    /// Per topic: the partition null-keyed records go to, and bytes sent there so far.
-    sticky_partition: BTreeMap<TopicName, (i32, u64)>,
     rng: ChaCha8Rng,
 }
 
 impl KafkaProducer {
+    /// A producer; its config was validated with the scenario (including `partitioner.class`
+    /// and its rules).
     pub fn new(
         index: u32,
         config: ProducerConfig,
@@ -80,22 +106,46 @@ impl KafkaProducer {
         topics: Vec<TopicName>,
         rng: ChaCha8Rng,
     ) -> KafkaProducer {
+        let partitioner = Partitioner::from_config(&config.partitioner).expect("validated with the scenario");
+        let accumulator = RecordAccumulator::new(AccumulatorConfig {
+            batch_size: config.batch_size,
+            compression_type: config.compression.compression_type,
+            buffer_memory: config.buffer_memory,
+        });
         KafkaProducer {
             index,
+            node_latency: NodeLatencyTracker::new(partitioner.availability_timeout_ms()),
+            partitioner,
+            compressor: BatchCompressor::new(config.compression),
+            metrics: ProducerMetrics::new(0),
             config,
             metadata: ClientMetadata::new(bootstrap, topics),
             connections: ConnectionStates::default(),
-            accumulator: RecordAccumulator::default(),
-            waiting_for_metadata: VecDeque::new(),
+            accumulator,
+            blocked: VecDeque::new(),
             idempotence: IdempotenceState::default(),
             init_producer_id_inflight: false,
             inflight: BTreeMap::new(),
             inflight_per_broker: BTreeMap::new(),
             next_correlation_id: 0,
             scheduled_wakeup_ms: None,
-            sticky_partition: BTreeMap::new(),
             rng,
         }
+    }
+
+    /// The producer process starts: its metrics count from now.
+    pub fn start(&mut self, now: SimTime) {
+        self.metrics = ProducerMetrics::new(now);
+    }
+
+    /// The producer's metrics since its process started.
+    pub fn metrics(&self) -> ProducerMetricsTotals {
+        self.metrics.totals()
+    }
+
+    /// Whether `send` would block now: an earlier send still waits for metadata or memory.
+    pub fn is_blocked(&self) -> bool {
+        !self.blocked.is_empty()
     }
 
     pub fn config(&self) -> &ProducerConfig {
@@ -105,43 +155,99 @@ impl KafkaProducer {
     /// Nothing buffered and nothing in flight.
     pub fn is_idle(&self) -> bool {
         self.accumulator.is_empty()
-            && self.waiting_for_metadata.is_empty()
+            && self.blocked.is_empty()
             && !self.inflight.values().any(|i| matches!(i.kind, InflightKind::Produce { .. }))
     }
 
-    /// `KafkaProducer.send`: the application hands over one record.
+    /// `KafkaProducer.send`: the application hands over one record. If the send blocks, the
+    /// record waits here; the application should not send again while [`Self::is_blocked`].
     pub fn send(&mut self, now: SimTime, topic: TopicName, record: Record, out: &mut Outbox<ProducerTimer>) {
-        if self.metadata.partition_counts.contains_key(&topic) {
-            self.append(now, topic, record, out);
-        } else {
-            self.metadata.request_update();
-            self.waiting_for_metadata.push_back((topic, record));
-        }
+        self.blocked.push_back(BlockedSend { topic, record, since_ms: now, partition: None });
         self.run(now, out);
     }
 
-    fn append(&mut self, now: SimTime, topic: TopicName, record: Record, out: &mut Outbox<ProducerTimer>) {
-        let partitions = self.metadata.partition_counts[&topic];
-        let partition = self.choose_partition(&topic, record.key.as_deref(), partitions, record.size_bytes() as u64);
-        let tp = TopicPartition::new(topic, partition);
-        out.record(Event::SendInvoked { tp: tp.clone(), key: record.key.clone(), value: record.value });
-        self.accumulator.append(&tp, record, now, self.config.batch_size);
+    /// Appends blocked sends, oldest first, as long as they can go; fails those blocked for
+    /// `max.block.ms`.
+    fn unblock(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) {
+        while let Some(front) = self.blocked.front() {
+            let expired = now >= front.since_ms + self.config.max_block_ms;
+            let has_metadata = self.metadata.partition_counts.contains_key(&front.topic);
+            if has_metadata && self.try_append(now, out) {
+                continue;
+            }
+            if !has_metadata {
+                self.metadata.request_update();
+            }
+            if !expired {
+                return;
+            }
+            let blocked = self.blocked.pop_front().expect("front exists");
+            // `send` throws a TimeoutException. A record that never got a partition (no
+            // metadata) is recorded under partition -1.
+            let partition = blocked.partition.unwrap_or(UNKNOWN_PARTITION);
+            let partition = if partition == UNKNOWN_PARTITION && has_metadata {
+                let view = TopicPartitionsView {
+                    num_partitions: self.metadata.partition_counts[&blocked.topic],
+                    available_partitions: self.metadata.available_partitions(&blocked.topic),
+                };
+                self.partitioner.built_in(&blocked.topic).peek_current_partition_info(&view, &mut self.rng).partition()
+            } else {
+                partition
+            };
+            let tp = TopicPartition::new(blocked.topic, partition);
+            out.record(Event::SendInvoked {
+                tp: tp.clone(),
+                key: blocked.record.key.clone(),
+                value: blocked.record.value,
+            });
+            out.record(Event::SendFailed {
+                tp,
+                value: blocked.record.value,
+                error: ErrorCode::RequestTimedOut,
+                definite: true,
+            });
+            self.metrics.records_failed(1);
+        }
     }
 
-    /// Keyed records hash to a partition; null keys stick to one partition until `batch.size`
-    /// bytes went there (KIP-794).
-    fn choose_partition(&mut self, topic: &TopicName, key: Option<&str>, partitions: i32, size: u64) -> i32 {
-        if let Some(key) = key {
-            return crate::protocol::producer::partitioner::partition_for_key(key.as_bytes(), partitions);
+    /// `KafkaProducer.partition`: the record's partition, or [`UNKNOWN_PARTITION`] for the
+    /// built-in partitioner to choose during the append.
+    fn partition_of(&mut self, topic: &TopicName, record: &Record) -> i32 {
+        let view = TopicPartitionsView {
+            num_partitions: self.metadata.partition_counts[topic],
+            available_partitions: self.metadata.available_partitions(topic),
+        };
+        self.partitioner
+            .partition(topic, None, record.key.as_deref().map(str::as_bytes), &view)
+            .unwrap_or_else(|e| panic!("producer {}: the scenario's validation let through: {e}", self.index))
+    }
+
+    /// Appends the oldest blocked send; false if it has to keep waiting for buffer memory.
+    fn try_append(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) -> bool {
+        let blocked = self.blocked.front().expect("called with a blocked send");
+        let (topic, record, partition) = (blocked.topic.clone(), blocked.record.clone(), blocked.partition);
+        let partition = match partition {
+            Some(partition) => partition,
+            None => {
+                let partition = self.partition_of(&topic, &record);
+                self.blocked.front_mut().expect("still there").partition = Some(partition);
+                partition
+            }
+        };
+        let view = TopicPartitionsView {
+            num_partitions: self.metadata.partition_counts[&topic],
+            available_partitions: self.metadata.available_partitions(&topic),
+        };
+        let (key, value) = (record.key.clone(), record.value);
+        let chooser = PartitionChooser { partitioner: &mut self.partitioner, view: &view, rng: &mut self.rng };
+        match self.accumulator.append(&topic, partition, record, now, chooser) {
+            Appended::To(tp) => {
+                self.blocked.pop_front();
+                out.record(Event::SendInvoked { tp, key, value });
+                true
+            }
+            Appended::NoMemory => false,
         }
-        let batch_size = self.config.batch_size.max(1);
-        let entry = self.sticky_partition.entry(topic.clone()).or_insert((-1, 0));
-        if entry.0 < 0 || entry.0 >= partitions || entry.1 >= batch_size {
-            entry.0 = self.rng.gen_range(0..partitions);
-            entry.1 = 0;
-        }
-        entry.1 += size;
-        entry.0
     }
 
     fn next_correlation(&mut self) -> u64 {
@@ -161,13 +267,14 @@ impl KafkaProducer {
         let peer = NodeId::Broker(broker);
         out.send(peer, Message::Request { correlation_id, request });
         out.set_timer(now + self.config.request_timeout_ms, ProducerTimer::RequestTimeout(correlation_id));
-        self.inflight.insert(correlation_id, Inflight { peer, kind });
+        self.inflight.insert(correlation_id, Inflight { peer, kind, sent_ms: now });
         correlation_id
     }
 
     /// The sender loop: metadata, producer id, draining ready batches, expiring old ones.
     pub fn run(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) {
         self.expire_batches(now, out);
+        self.unblock(now, out);
         let connections = &self.connections;
         if self.metadata.should_request(now, self.config.retry_backoff_ms, self.config.metadata_max_age_ms) {
             if let Some(broker) = self.metadata.next_broker(|b| connections.is_ready(b, now)) {
@@ -193,6 +300,7 @@ impl KafkaProducer {
         if self.config.enable_idempotence {
             self.idempotence.maybe_bump_epoch(&mut self.accumulator);
         }
+        self.update_partitioner_load_stats(now);
         while self.drain_one_round(now, out) {}
         self.schedule_next_wakeup(now, out);
     }
@@ -215,7 +323,7 @@ impl KafkaProducer {
             {
                 continue;
             }
-            if !self.accumulator.head_is_ready(&tp, now, self.config.linger_ms, self.config.batch_size) {
+            if !self.accumulator.head_is_ready(&tp, now, self.config.linger_ms) {
                 continue;
             }
             if !self.may_send_head(&tp) {
@@ -228,6 +336,7 @@ impl KafkaProducer {
             }
             *bytes += head_size;
             let mut batch = self.accumulator.pop_head(&tp).expect("head is ready");
+            self.seal(now, &mut batch);
             self.stamp_sequence(&mut batch);
             batch.attempts += 1;
             batch.closed = true;
@@ -273,6 +382,8 @@ impl KafkaProducer {
             .iter()
             .map(|b| {
                 let mut wire = RecordBatch::data(b.records.clone());
+                debug_assert!(b.sealed, "a batch is sized for the wire before it is sent");
+                wire.size_bytes = b.size_bytes.min(u32::MAX as u64) as u32;
                 if let Some(seq) = b.base_sequence {
                     wire.producer_id = b.producer_id;
                     wire.producer_epoch = b.producer_epoch;
@@ -295,11 +406,67 @@ impl KafkaProducer {
                 for record in &batch.records {
                     out.record(Event::SendAcked { tp: batch.tp.clone(), value: record.value, offset: None });
                 }
+                self.metrics.records_sent(batch.records.len());
+                self.accumulator.deallocate(&batch);
             }
             return;
         }
         *self.inflight_per_broker.entry(broker).or_insert(0) += 1;
         self.send_request(now, broker, request, InflightKind::Produce { broker, batches }, out);
+    }
+
+    /// Closes a batch for its first send: compresses it for its real size on the wire and
+    /// feeds the topic's compression-ratio estimate (`ProducerBatch.close`).
+    fn seal(&mut self, now: SimTime, batch: &mut ProducerBatch) {
+        if batch.sealed {
+            return;
+        }
+        let codec = self.config.compression.compression_type;
+        let wire_bytes = self.compressor.compressed_batch_size(&batch.records, u64::from(self.index)) as u64;
+        let ratio = batch.seal(wire_bytes);
+        if codec != CompressionType::None {
+            self.accumulator.observe_compression_ratio(&batch.tp.topic, ratio);
+        }
+        let records_bytes = wire_bytes.saturating_sub(crate::protocol::log::batch::RECORD_BATCH_OVERHEAD_BYTES as u64);
+        let uncompressed =
+            if codec == CompressionType::None { records_bytes } else { batch.uncompressed_records_bytes };
+        self.metrics.batch_sent(wire_bytes, uncompressed, records_bytes, now - batch.created_ms);
+    }
+
+    /// Adaptive partitioning's inputs, refreshed on every sender pass as `RecordAccumulator.ready`
+    /// and `Sender.sendProducerData` do: which leaders have data ready and can take it, and how
+    /// many batches each partition has queued.
+    fn update_partitioner_load_stats(&mut self, now: SimTime) {
+        if !self.partitioner.enable_adaptive_partitioning() {
+            return;
+        }
+        let mut ready_leaders = std::collections::BTreeSet::new();
+        for tp in self.accumulator.partitions() {
+            if let Some(leader) = self.metadata.leader_of(tp) {
+                if self.accumulator.head_is_ready(tp, now, self.config.linger_ms) {
+                    ready_leaders.insert(leader);
+                }
+            }
+        }
+        for leader in ready_leaders {
+            let can_drain = self.connections.is_ready(leader, now);
+            self.node_latency.update_node_latency_stats(leader, now, can_drain);
+        }
+        let topics: Vec<TopicName> = self.metadata.topics.clone();
+        for topic in topics {
+            let Some(&num_partitions) = self.metadata.partition_counts.get(&topic) else { continue };
+            let queues: Vec<PartitionQueue> = self
+                .accumulator
+                .queue_lengths(&topic)
+                .map(|(partition, queued_batches)| PartitionQueue {
+                    partition,
+                    leader: self.metadata.leader_of(&TopicPartition::new(topic.clone(), partition)),
+                    queued_batches,
+                })
+                .collect();
+            let sizes = collect_queue_sizes(true, num_partitions, &queues, &self.node_latency);
+            self.partitioner.built_in(&topic).update_partition_load_stats(sizes);
+        }
     }
 
     fn schedule_next_wakeup(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) {
@@ -314,6 +481,11 @@ impl KafkaProducer {
         }
         if let Some(ready) = self.connections.next_ready_at(now) {
             next = Some(next.map_or(ready, |n| n.min(ready)));
+        }
+        if let Some(blocked) = self.blocked.front() {
+            // A blocked `send` gives up after max.block.ms even if nothing else happens.
+            let give_up = blocked.since_ms + self.config.max_block_ms;
+            next = Some(next.map_or(give_up, |n| n.min(give_up)));
         }
         let Some(at) = next.map(|t| t.max(now + 1)) else { return };
         if self.scheduled_wakeup_ms.is_some_and(|s| s <= at && s > now) {
@@ -390,7 +562,6 @@ impl KafkaProducer {
         match (inflight.kind, response) {
             (InflightKind::Metadata, Response::Metadata { brokers, topics }) => {
                 self.metadata.update(now, brokers, topics);
-                self.flush_waiting_for_metadata(now, out);
             }
             (InflightKind::InitProducerId, Response::InitProducerId { error, producer_id, producer_epoch }) => {
                 self.init_producer_id_inflight = false;
@@ -399,23 +570,13 @@ impl KafkaProducer {
                 }
             }
             (InflightKind::Produce { broker, batches }, Response::Produce { partitions }) => {
+                self.metrics.request_completed(now - inflight.sent_ms);
                 self.release_inflight_slot(broker);
                 self.complete_produce(now, batches, partitions, out);
             }
             (kind, response) => panic!("producer {} got {} for {kind:?}", self.index, response.api_name()),
         }
         self.run(now, out);
-    }
-
-    fn flush_waiting_for_metadata(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) {
-        let waiting = std::mem::take(&mut self.waiting_for_metadata);
-        for (topic, record) in waiting {
-            if self.metadata.partition_counts.contains_key(&topic) {
-                self.append(now, topic, record, out);
-            } else {
-                self.waiting_for_metadata.push_back((topic, record));
-            }
-        }
     }
 
     fn complete_produce(
@@ -473,6 +634,8 @@ impl KafkaProducer {
 
     fn complete_batch(&mut self, batch: ProducerBatch, base_offset: Option<Offset>, out: &mut Outbox<ProducerTimer>) {
         self.idempotence.acked(&batch);
+        self.metrics.records_sent(batch.records.len());
+        self.accumulator.deallocate(&batch);
         for (i, record) in batch.records.iter().enumerate() {
             out.record(Event::SendAcked {
                 tp: batch.tp.clone(),
@@ -484,6 +647,8 @@ impl KafkaProducer {
 
     fn fail_batch(&mut self, batch: ProducerBatch, error: ErrorCode, out: &mut Outbox<ProducerTimer>) {
         self.idempotence.failed(&batch);
+        self.metrics.records_failed(batch.records.len());
+        self.accumulator.deallocate(&batch);
         for record in &batch.records {
             out.record(Event::SendFailed {
                 tp: batch.tp.clone(),
@@ -508,6 +673,7 @@ impl KafkaProducer {
             return;
         }
         batch.retry_at_ms = now + self.retry_backoff_ms(batch.attempts);
+        self.metrics.records_retried(batch.records.len());
         self.accumulator.reenqueue(batch);
     }
 

@@ -5,4 +5,5 @@ pub mod compression;
 pub mod config;
 pub mod idempotence;
 pub mod kafka_producer;
+pub mod metrics;
 pub mod partitioner;

@@ -104,7 +104,12 @@ impl ProducerApp {
         }
         let start = *self.start_ms.get_or_insert(now);
         let due = (((now - start) as f64 + 1.0) * self.workload.messages_per_sec / 1000.0).floor() as u64;
-        while self.sent < due {
+        // `send` blocks the application thread while the producer waits for metadata or
+        // memory; the sends it would have made meanwhile never happen (no catch-up burst).
+        if self.producer.is_blocked() {
+            self.sent = self.sent.max(due);
+        }
+        while self.sent < due && !self.producer.is_blocked() {
             let value = ValueId { producer: self.producer.index, sequence: self.next_sequence };
             let record = Record::data(self.keys.choose(&mut self.rng), value, self.workload.value_bytes, now);
             self.sent += 1;
@@ -120,6 +125,7 @@ impl Actor for ProducerApp {
     type Timer = ProducerAppTimer;
 
     fn on_start(&mut self, now: SimTime, out: &mut Outbox<ProducerAppTimer>) {
+        self.producer.start(now);
         self.with_producer(out, |p, o| p.run(now, o));
         self.on_tick(now, out);
     }
