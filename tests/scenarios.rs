@@ -86,6 +86,15 @@ fn unclean_election_loses_acknowledged_writes() {
         matches!(&e.event, Event::PartitionChanged { election: Some(kafkasim::history::Election::Unclean), .. })
     });
     assert!(unclean, "the loss must come from an unclean election");
+    // The producer, cut off from the old leader, finds the new one long before the heal at 60 s
+    // (it rebootstraps when the only broker its metadata names stops answering).
+    let acked_to_new_leader = report
+        .history
+        .entries
+        .iter()
+        .filter(|e| e.time_ms > 30_000 && e.time_ms < 60_000 && matches!(e.event, Event::SendAcked { .. }))
+        .count();
+    assert!(acked_to_new_leader > 1000, "only {acked_to_new_leader} writes acknowledged between 30 s and 60 s");
 }
 
 #[test]

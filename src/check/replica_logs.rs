@@ -35,6 +35,19 @@ struct Replay {
     committed: BTreeMap<TopicPartition, BTreeMap<Offset, (Slot, SimTime, BrokerId)>>,
     committed_up_to: BTreeMap<TopicPartition, Offset>,
     log_start: BTreeMap<(BrokerId, TopicPartition), Offset>,
+    /// Per follower replica: the offsets below this were compared with what was committed
+    /// since they last changed. Each high-watermark update compares only what is new, so the
+    /// check stays linear in the history rather than in history × log length.
+    follower_checked_up_to: BTreeMap<(BrokerId, TopicPartition), Offset>,
+}
+
+impl Replay {
+    /// Offsets from `offset` on changed on a replica: they must be compared again.
+    fn changed_from(&mut self, key: &(BrokerId, TopicPartition), offset: Offset) {
+        if let Some(checked) = self.follower_checked_up_to.get_mut(key) {
+            *checked = (*checked).min(offset);
+        }
+    }
 }
 
 pub struct ReplicaLogChecks {
@@ -50,7 +63,9 @@ pub fn replica_logs(history: &History) -> ReplicaLogChecks {
         let Some(broker) = entry.node.as_broker() else { continue };
         match &entry.event {
             Event::Appended { tp, base_offset, leader_epoch, values, control, .. } => {
-                let log = replay.logs.entry((broker, tp.clone())).or_default();
+                let key = (broker, tp.clone());
+                replay.changed_from(&key, *base_offset);
+                let log = replay.logs.entry(key).or_default();
                 if control.is_some() {
                     log.insert(*base_offset, Slot::Marker(*leader_epoch));
                 } else {
@@ -60,7 +75,9 @@ pub fn replica_logs(history: &History) -> ReplicaLogChecks {
                 }
             }
             Event::Truncated { tp, offset, .. } => {
-                if let Some(log) = replay.logs.get_mut(&(broker, tp.clone())) {
+                let key = (broker, tp.clone());
+                replay.changed_from(&key, *offset);
+                if let Some(log) = replay.logs.get_mut(&key) {
                     log.split_off(offset);
                 }
             }
@@ -71,7 +88,9 @@ pub fn replica_logs(history: &History) -> ReplicaLogChecks {
                 }
             }
             Event::HighWatermark { tp, high_watermark, is_leader } => {
-                let log = replay.logs.get(&(broker, tp.clone())).cloned().unwrap_or_default();
+                let key = (broker, tp.clone());
+                let empty = BTreeMap::new();
+                let log = replay.logs.get(&key).unwrap_or(&empty);
                 if *is_leader {
                     let from = replay.committed_up_to.get(tp).copied().unwrap_or(0);
                     let committed = replay.committed.entry(tp.clone()).or_default();
@@ -95,7 +114,10 @@ pub fn replica_logs(history: &History) -> ReplicaLogChecks {
                     let up_to = replay.committed_up_to.entry(tp.clone()).or_insert(0);
                     *up_to = (*up_to).max(*high_watermark);
                 } else if let Some(committed) = replay.committed.get(tp) {
-                    for (&offset, &slot) in log.range(..*high_watermark) {
+                    let checked = replay.follower_checked_up_to.entry(key.clone()).or_insert(0);
+                    let from = (*checked).min(*high_watermark);
+                    *checked = (*checked).max(*high_watermark);
+                    for (&offset, &slot) in log.range(from..*high_watermark) {
                         if let Some(&(expected, _, by)) = committed.get(&offset) {
                             if expected != slot {
                                 matching.push(

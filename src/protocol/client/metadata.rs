@@ -6,7 +6,7 @@
 use crate::protocol::errors::ErrorCode;
 use crate::protocol::message::TopicMetadata;
 use crate::protocol::types::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartitionInfo {
@@ -24,6 +24,9 @@ pub struct ClientMetadata {
     /// Per topic, the partitions whose leader is known, ascending (`availablePartitionsForTopic`).
     available_partitions: BTreeMap<TopicName, Vec<i32>>,
     pub live_brokers: Vec<BrokerId>,
+    /// Brokers whose last Metadata request failed (timed out or lost its connection) and
+    /// that have not answered one since.
+    unresponsive: BTreeSet<BrokerId>,
     pub need_update: bool,
     pub inflight: bool,
     pub last_refresh_ms: SimTime,
@@ -41,6 +44,7 @@ impl ClientMetadata {
             partitions: BTreeMap::new(),
             available_partitions: BTreeMap::new(),
             live_brokers: Vec::new(),
+            unresponsive: BTreeSet::new(),
             need_update: true,
             inflight: false,
             last_refresh_ms: 0,
@@ -48,11 +52,31 @@ impl ClientMetadata {
         }
     }
 
-    /// The broker to ask next: cycles through the brokers known alive, else the bootstrap list
+    /// The broker to ask next: cycles through the brokers the last answer listed as alive
     /// (Kafka picks the least loaded node; cycling spreads requests the same way and gets past
-    /// a dead or partitioned broker on the next attempt).
+    /// a dead or partitioned broker on the next attempt), skipping those that failed to answer.
+    ///
+    /// When every one of them has failed, the client rebootstraps from its bootstrap list
+    /// (`metadata.recovery.strategy = rebootstrap`, Kafka 4.x's default, KIP-899/KIP-1102).
+    /// Without this a client whose last answer came from a broker that was cut off with a
+    /// minority (and listed only itself as alive) would ask that broker forever. Kafka notices
+    /// through failed connection attempts or `metadata.recovery.rebootstrap.trigger.ms`; the
+    /// simulator's links have no connection setup, so a failed request stands in for both.
     pub fn next_broker(&mut self, is_ready: impl Fn(BrokerId) -> bool) -> Option<BrokerId> {
-        let candidates = if self.live_brokers.is_empty() { &self.bootstrap } else { &self.live_brokers };
+        let known = if self.live_brokers.is_empty() { &self.bootstrap } else { &self.live_brokers };
+        let candidates: Vec<BrokerId> = if known.iter().all(|b| self.unresponsive.contains(b)) {
+            let fresh: Vec<BrokerId> =
+                self.bootstrap.iter().copied().filter(|b| !self.unresponsive.contains(b)).collect();
+            if fresh.is_empty() {
+                // Everyone failed once: start over rather than give up.
+                self.unresponsive.clear();
+                self.bootstrap.clone()
+            } else {
+                fresh
+            }
+        } else {
+            known.iter().copied().filter(|b| !self.unresponsive.contains(b)).collect()
+        };
         for _ in 0..candidates.len() {
             let broker = candidates[self.next_bootstrap % candidates.len()];
             self.next_bootstrap += 1;
@@ -77,13 +101,19 @@ impl ClientMetadata {
         self.last_attempt_ms = now;
     }
 
-    pub fn request_failed(&mut self) {
+    /// The Metadata request to `broker` failed (timed out, or its connection was lost).
+    pub fn request_failed(&mut self, broker: Option<BrokerId>) {
         self.inflight = false;
         self.need_update = true;
+        if let Some(broker) = broker {
+            self.unresponsive.insert(broker);
+        }
     }
 
-    pub fn update(&mut self, now: SimTime, brokers: Vec<BrokerId>, topics: Vec<TopicMetadata>) {
+    /// `from` answered a Metadata request.
+    pub fn update(&mut self, now: SimTime, from: BrokerId, brokers: Vec<BrokerId>, topics: Vec<TopicMetadata>) {
         self.inflight = false;
+        self.unresponsive.remove(&from);
         self.live_brokers = brokers;
         let mut complete = true;
         for topic in topics {
@@ -130,5 +160,42 @@ impl ClientMetadata {
     /// After an error that means "your metadata is stale".
     pub fn request_update(&mut self) {
         self.need_update = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(metadata: &mut ClientMetadata, from: u32, alive: &[u32]) {
+        metadata.update(0, BrokerId(from), alive.iter().map(|b| BrokerId(*b)).collect(), Vec::new());
+    }
+
+    #[test]
+    fn a_client_cut_off_with_a_lone_broker_rebootstraps() {
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1), BrokerId(2), BrokerId(3)], Vec::new());
+        // Broker 1, cut off with the controller, lists only itself as alive.
+        answer(&mut metadata, 1, &[1]);
+        assert_eq!(metadata.next_broker(|_| true), Some(BrokerId(1)));
+        metadata.request_failed(Some(BrokerId(1)));
+        // Every broker the last answer named failed: back to the bootstrap list, without 1.
+        let next = metadata.next_broker(|_| true).unwrap();
+        assert_ne!(next, BrokerId(1));
+        answer(&mut metadata, next.0, &[1, 2, 3]);
+        let asked: BTreeSet<BrokerId> = (0..6).filter_map(|_| metadata.next_broker(|_| true)).collect();
+        assert_eq!(asked, [BrokerId(2), BrokerId(3)].into(), "1 is skipped until it answers again");
+        answer(&mut metadata, 1, &[1, 2, 3]);
+        let asked: BTreeSet<BrokerId> = (0..6).filter_map(|_| metadata.next_broker(|_| true)).collect();
+        assert_eq!(asked.len(), 3);
+    }
+
+    #[test]
+    fn when_every_broker_failed_the_client_starts_over() {
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1), BrokerId(2)], Vec::new());
+        for broker in [1, 2] {
+            metadata.request_failed(Some(BrokerId(broker)));
+        }
+        assert!(metadata.next_broker(|_| true).is_some(), "never stuck with no broker to ask");
+        assert_eq!(metadata.next_broker(|b| b == BrokerId(2)), Some(BrokerId(2)));
     }
 }

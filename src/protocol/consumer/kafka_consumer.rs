@@ -466,7 +466,10 @@ impl KafkaConsumer {
         for correlation_id in failed {
             let inflight = self.inflight.remove(&correlation_id).expect("listed above");
             match inflight.kind {
-                InflightKind::Metadata => self.metadata.request_failed(),
+                InflightKind::Metadata => self.metadata.request_failed(match peer {
+                    NodeId::Broker(broker) => Some(broker),
+                    _ => None,
+                }),
                 InflightKind::Fetch { broker, .. } => {
                     self.fetching_from.remove(&broker);
                     self.metadata.request_update();
@@ -516,12 +519,16 @@ impl KafkaConsumer {
         out: &mut Outbox<ConsumerTimer>,
     ) {
         let Some(inflight) = self.inflight.remove(&correlation_id) else { return };
+        let responder = match inflight.peer {
+            NodeId::Broker(broker) => broker,
+            other => unreachable!("requests go to brokers only, not {other:?}"),
+        };
         if let NodeId::Broker(broker) = inflight.peer {
             self.connections.on_success(broker);
         }
         match (inflight.kind, response) {
             (InflightKind::Metadata, Response::Metadata { brokers, topics }) => {
-                self.metadata.update(now, brokers, topics)
+                self.metadata.update(now, responder, brokers, topics)
             }
             (InflightKind::ListOffsets { partitions: asked }, Response::ListOffsets { partitions }) => {
                 for (tp, error, offset, _) in partitions {

@@ -527,7 +527,10 @@ impl KafkaProducer {
         for correlation_id in failed {
             let inflight = self.inflight.remove(&correlation_id).expect("listed above");
             match inflight.kind {
-                InflightKind::Metadata => self.metadata.request_failed(),
+                InflightKind::Metadata => self.metadata.request_failed(match peer {
+                    NodeId::Broker(broker) => Some(broker),
+                    _ => None,
+                }),
                 InflightKind::InitProducerId => self.init_producer_id_inflight = false,
                 InflightKind::Produce { broker, batches } => {
                     self.release_inflight_slot(broker);
@@ -556,12 +559,16 @@ impl KafkaProducer {
         out: &mut Outbox<ProducerTimer>,
     ) {
         let Some(inflight) = self.inflight.remove(&correlation_id) else { return };
+        let responder = match inflight.peer {
+            NodeId::Broker(broker) => broker,
+            other => unreachable!("requests go to brokers only, not {other:?}"),
+        };
         if let NodeId::Broker(broker) = inflight.peer {
             self.connections.on_success(broker);
         }
         match (inflight.kind, response) {
             (InflightKind::Metadata, Response::Metadata { brokers, topics }) => {
-                self.metadata.update(now, brokers, topics);
+                self.metadata.update(now, responder, brokers, topics);
             }
             (InflightKind::InitProducerId, Response::InitProducerId { error, producer_id, producer_epoch }) => {
                 self.init_producer_id_inflight = false;
