@@ -3,6 +3,7 @@
 
 pub mod consumer_groups;
 pub mod describe;
+pub mod partition_spread;
 pub mod producer_metrics;
 pub mod rebalances;
 pub mod run;

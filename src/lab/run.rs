@@ -3,6 +3,7 @@
 
 use super::consumer_groups::{describe_group_at, group_names, render_group};
 use super::describe::describe_topics;
+use super::partition_spread::render_partition_spread;
 use super::producer_metrics::{producer_metrics, render_producer_metrics, ProducerMetricsRow};
 use crate::check::{run_all, verdicts, CheckOutcome, CheckVerdict};
 use crate::history::{trace_sha256, Event, History};
@@ -132,6 +133,7 @@ pub fn render_text(scenario: &Scenario, report: &RunReport, replay: &str) -> Str
         let list: Vec<String> = errors.iter().map(|(name, n)| format!("{name} x{n}")).collect();
         out.push_str(&format!("produce errors (per batch attempt): {}\n", list.join(", ")));
     }
+    out.push_str(&render_partition_spread(h));
     let metrics = render_producer_metrics(&producer_metrics(h));
     if !metrics.is_empty() {
         out.push_str("producer-metrics (over the workload phase):\n");
