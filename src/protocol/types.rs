@@ -70,10 +70,46 @@ impl NodeId {
 pub type TopicName = Arc<str>;
 
 /// Kafka's `TopicPartition`; displayed as Kafka prints it, `orders-0`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TopicPartition {
     pub topic: TopicName,
     pub partition: i32,
+}
+
+// Ordered by topic name, then partition, as a derived Ord would be. Partitions are the keys of
+// most maps in the simulation and their topic names are mostly clones of one shared string, so
+// comparing the pointers first skips most string comparisons (they were 5% of a run's time).
+impl Ord for TopicPartition {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let topic = if Arc::ptr_eq(&self.topic, &other.topic) {
+            std::cmp::Ordering::Equal
+        } else {
+            self.topic.cmp(&other.topic)
+        };
+        topic.then(self.partition.cmp(&other.partition))
+    }
+}
+
+impl PartialOrd for TopicPartition {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for TopicPartition {
+    fn eq(&self, other: &Self) -> bool {
+        self.partition == other.partition && (Arc::ptr_eq(&self.topic, &other.topic) || self.topic == other.topic)
+    }
+}
+
+impl Eq for TopicPartition {}
+
+// Equal partitions hash alike: the topic's text and the partition, as a derived Hash would.
+impl std::hash::Hash for TopicPartition {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.topic.hash(state);
+        self.partition.hash(state);
+    }
 }
 
 impl TopicPartition {
@@ -153,5 +189,26 @@ impl Record {
     pub fn size_bytes(&self) -> u32 {
         const RECORD_OVERHEAD_BYTES: u32 = 7;
         RECORD_OVERHEAD_BYTES + self.key.as_ref().map_or(0, |k| k.len() as u32) + self.value_bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topic_partitions_order_by_name_then_partition_whether_or_not_names_are_shared() {
+        let shared: TopicName = Arc::from("orders");
+        let a = TopicPartition { topic: shared.clone(), partition: 1 };
+        let b = TopicPartition { topic: shared, partition: 2 };
+        let a_copy = TopicPartition::new("orders", 1);
+        let other = TopicPartition::new("audit", 9);
+        assert!(a < b);
+        assert_eq!(a, a_copy);
+        assert_eq!(a.cmp(&a_copy), std::cmp::Ordering::Equal);
+        assert!(other < a && other < a_copy, "names compare before partitions");
+        let mut sorted = vec![b.clone(), a_copy.clone(), other.clone()];
+        sorted.sort();
+        assert_eq!(sorted, vec![other, a_copy, b]);
     }
 }

@@ -131,6 +131,9 @@ pub struct RecordAccumulator {
     compression_ratio: BTreeMap<TopicName, f32>,
     /// Bytes of `buffer.memory` held by batches, queued or in flight (`BufferPool`).
     buffer_used_bytes: u64,
+    /// An append since the sender last looked started a batch or filled one
+    /// (`RecordAppendResult.newBatchCreated || batchIsFull`): the sender must run now.
+    sender_wakeup_needed: bool,
 }
 
 /// What the sticky protocol consults during an append: the producer's partitioner, the
@@ -143,7 +146,13 @@ pub struct PartitionChooser<'a> {
 
 impl RecordAccumulator {
     pub fn new(config: AccumulatorConfig) -> RecordAccumulator {
-        RecordAccumulator { config, queues: BTreeMap::new(), compression_ratio: BTreeMap::new(), buffer_used_bytes: 0 }
+        RecordAccumulator {
+            config,
+            queues: BTreeMap::new(),
+            compression_ratio: BTreeMap::new(),
+            buffer_used_bytes: 0,
+            sender_wakeup_needed: false,
+        }
     }
 
     /// The topic's estimated compression ratio (1.0 until a batch was closed).
@@ -264,6 +273,7 @@ impl RecordAccumulator {
             {
                 continue;
             }
+            let mut new_batch_created = false;
             let appended = match self.try_append(&tp, &record) {
                 Some(bytes) => bytes,
                 None => {
@@ -278,6 +288,7 @@ impl RecordAccumulator {
                     {
                         continue;
                     }
+                    new_batch_created = true;
                     match self.append_new_batch(&tp, record.clone(), now) {
                         Some(bytes) => bytes,
                         None => return Appended::NoMemory,
@@ -289,6 +300,9 @@ impl RecordAccumulator {
                 let bytes = appended.min(i32::MAX as u64) as i32;
                 partitioner.built_in(topic).update_partition_info(info.as_ref(), bytes, view, enable_switch, rng);
             }
+            let queue = &self.queues[&tp];
+            let batch_is_full = queue.len() > 1 || queue.back().is_some_and(ProducerBatch::is_full);
+            self.sender_wakeup_needed |= new_batch_created || batch_is_full;
             return Appended::To(tp);
         }
     }
@@ -327,6 +341,11 @@ impl RecordAccumulator {
 
     pub fn is_empty(&self) -> bool {
         self.queues.values().all(|q| q.is_empty())
+    }
+
+    /// Whether an append since the last call started or filled a batch (and clears it).
+    pub fn take_sender_wakeup(&mut self) -> bool {
+        std::mem::take(&mut self.sender_wakeup_needed)
     }
 
     pub fn queued_batches(&self) -> usize {

@@ -163,7 +163,14 @@ impl KafkaProducer {
     /// record waits here; the application should not send again while [`Self::is_blocked`].
     pub fn send(&mut self, now: SimTime, topic: TopicName, record: Record, out: &mut Outbox<ProducerTimer>) {
         self.blocked.push_back(BlockedSend { topic, record, since_ms: now, partition: None });
-        self.run(now, out);
+        self.unblock(now, out);
+        // KafkaProducer.doSend wakes the sender only when the append started a batch or filled
+        // one, or when the send must wait (for metadata or memory); a record that joins a
+        // lingering batch changes no deadline, so the sender's scheduled wake-up stands. Running
+        // the whole sender pass for every record cost most of a run's time.
+        if self.accumulator.take_sender_wakeup() || !self.blocked.is_empty() {
+            self.run(now, out);
+        }
     }
 
     /// Appends blocked sends, oldest first, as long as they can go; fails those blocked for
@@ -301,6 +308,7 @@ impl KafkaProducer {
             self.idempotence.maybe_bump_epoch(&mut self.accumulator);
         }
         self.update_partitioner_load_stats(now);
+        self.accumulator.take_sender_wakeup();
         while self.drain_one_round(now, out) {}
         self.schedule_next_wakeup(now, out);
     }
@@ -702,6 +710,10 @@ impl KafkaProducer {
         let mut expired = Vec::new();
         for inflight in self.inflight.values_mut() {
             if let InflightKind::Produce { batches, .. } = &mut inflight.kind {
+                // The common case, nothing expired, must not move every batch in flight.
+                if !batches.iter().any(|b| now >= b.created_ms + deadline) {
+                    continue;
+                }
                 let (old, keep): (Vec<_>, Vec<_>) = batches.drain(..).partition(|b| now >= b.created_ms + deadline);
                 *batches = keep;
                 expired.extend(old);
