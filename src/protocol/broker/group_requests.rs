@@ -110,7 +110,7 @@ impl Broker {
         let done = !response.error.is_none();
         let partitions = vec![(tp.clone(), required_offset, response, done)];
         self.maybe_increment_high_watermark(now, &tp, out);
-        self.try_complete_delayed_fetches(now, out);
+        self.try_complete_delayed_fetches(now, std::slice::from_ref(&tp), out);
         let timeout = self.config.offsets_commit_timeout_ms;
         self.delay_produce(now, DelayedReply::Coordinator(purpose), partitions, timeout, out);
     }

@@ -36,7 +36,7 @@ impl Broker {
         log.set_high_watermark(candidate);
         out.record(Event::HighWatermark { tp: tp.clone(), high_watermark: candidate, is_leader: true });
         self.try_complete_delayed_produces(now, tp, out);
-        self.try_complete_delayed_fetches(now, out);
+        self.try_complete_delayed_fetches(now, std::slice::from_ref(tp), out);
     }
 
     pub(super) fn maybe_expand_isr(

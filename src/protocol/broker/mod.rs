@@ -26,7 +26,7 @@ use crate::protocol::group::coordinator::{AppendPurpose, CoordinatorTimer, Group
 use crate::protocol::message::*;
 use crate::protocol::replica::leader::LeaderState;
 use crate::protocol::types::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug)]
 pub enum BrokerTimer {
@@ -147,6 +147,9 @@ pub struct Broker {
     fetchers: BTreeMap<BrokerId, ReplicaFetcher>,
     delayed_produces: BTreeMap<u64, DelayedProduce>,
     delayed_fetches: BTreeMap<u64, DelayedFetch>,
+    /// The parked fetches that read each partition (the purgatory's watch keys), so that an
+    /// append or a high-watermark move checks only the fetches it can complete.
+    delayed_fetch_watchers: BTreeMap<TopicPartition, BTreeSet<u64>>,
     next_delayed_id: u64,
     next_correlation_id: u64,
     next_producer_id: i64,
@@ -204,6 +207,7 @@ impl Broker {
             fetchers: BTreeMap::new(),
             delayed_produces: BTreeMap::new(),
             delayed_fetches: BTreeMap::new(),
+            delayed_fetch_watchers: BTreeMap::new(),
             next_delayed_id: 0,
             next_correlation_id: 0,
             next_producer_id: 0,
@@ -408,7 +412,11 @@ impl Actor for Broker {
     fn on_disconnect(&mut self, now: SimTime, peer: NodeId, out: &mut Outbox<BrokerTimer>) {
         self.fail_inflight_to(now, peer, out);
         // Parked requests from that peer can never be answered.
-        self.delayed_fetches.retain(|_, d| d.from != peer);
+        let orphans: Vec<u64> =
+            self.delayed_fetches.iter().filter(|(_, d)| d.from == peer).map(|(id, _)| *id).collect();
+        for id in orphans {
+            self.unpark_fetch(id);
+        }
         self.delayed_produces.retain(|_, d| !matches!(d.reply, DelayedReply::Client { from, .. } if from == peer));
     }
 }

@@ -51,7 +51,7 @@ impl Broker {
         for tp in &appended {
             self.maybe_increment_high_watermark(now, tp, out);
         }
-        self.try_complete_delayed_fetches(now, out);
+        self.try_complete_delayed_fetches(now, &appended, out);
         if request.acks == Acks::None {
             return;
         }

@@ -83,6 +83,8 @@ impl Broker {
             leader: registration.leader,
             leader_epoch: registration.leader_epoch,
         });
+        // Fetches parked on this partition get their NOT_LEADER_OR_FOLLOWER now, not at expiry.
+        self.try_complete_delayed_fetches(now, std::slice::from_ref(tp), out);
         let Some(leader) = registration.leader.filter(|l| *l != self.id) else { return };
         let log = self.disk.logs.get(tp).expect("log created before roles");
         let fetch_state = match self.config.truncation {

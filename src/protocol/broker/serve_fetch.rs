@@ -35,7 +35,24 @@ impl Broker {
         let id = self.next_delayed_id;
         self.next_delayed_id += 1;
         out.set_timer(now + request.max_wait_ms, BrokerTimer::DelayedFetchTimeout(id));
+        for partition in &request.partitions {
+            self.delayed_fetch_watchers.entry(partition.tp.clone()).or_default().insert(id);
+        }
         self.delayed_fetches.insert(id, DelayedFetch { from, correlation_id, request });
+    }
+
+    /// Takes a parked fetch out of the purgatory and its watch lists.
+    pub(super) fn unpark_fetch(&mut self, id: u64) -> Option<DelayedFetch> {
+        let delayed = self.delayed_fetches.remove(&id)?;
+        for partition in &delayed.request.partitions {
+            if let Some(watchers) = self.delayed_fetch_watchers.get_mut(&partition.tp) {
+                watchers.remove(&id);
+                if watchers.is_empty() {
+                    self.delayed_fetch_watchers.remove(&partition.tp);
+                }
+            }
+        }
+        Some(delayed)
     }
 
     /// Reads one partition for a fetch. `record_fetch` updates the follower's state (only on
@@ -109,14 +126,20 @@ impl Broker {
         response
     }
 
-    /// Completes every parked fetch that now has enough data (after an append or a high
-    /// watermark move).
-    pub(super) fn try_complete_delayed_fetches(&mut self, now: SimTime, out: &mut Outbox<BrokerTimer>) {
-        let ready: Vec<u64> = self
-            .delayed_fetches
-            .iter()
-            .filter(|(_, d)| self.delayed_fetch_is_ready(&d.request))
-            .map(|(id, _)| *id)
+    /// Completes the parked fetches of `changed` partitions that now have enough data (after an
+    /// append or a high-watermark move there): `DelayedOperationPurgatory.checkAndComplete` by
+    /// partition key, rather than every parked fetch over all its partitions.
+    pub(super) fn try_complete_delayed_fetches(
+        &mut self,
+        now: SimTime,
+        changed: &[TopicPartition],
+        out: &mut Outbox<BrokerTimer>,
+    ) {
+        let watching: BTreeSet<u64> =
+            changed.iter().filter_map(|tp| self.delayed_fetch_watchers.get(tp)).flatten().copied().collect();
+        let ready: Vec<u64> = watching
+            .into_iter()
+            .filter(|id| self.delayed_fetches.get(id).is_some_and(|d| self.delayed_fetch_is_ready(&d.request)))
             .collect();
         for id in ready {
             self.complete_delayed_fetch(now, id, out);
@@ -142,7 +165,7 @@ impl Broker {
     }
 
     fn complete_delayed_fetch(&mut self, now: SimTime, id: u64, out: &mut Outbox<BrokerTimer>) {
-        let Some(delayed) = self.delayed_fetches.remove(&id) else { return };
+        let Some(delayed) = self.unpark_fetch(id) else { return };
         let partitions = delayed
             .request
             .partitions

@@ -244,3 +244,17 @@ fn a_new_follower_truncates_where_offsets_for_leader_epoch_says() {
     let Request::Fetch(f) = request else { unreachable!() };
     assert_eq!(f.partitions[0].fetch_offset, 2);
 }
+
+#[test]
+fn a_parked_follower_fetch_is_answered_by_the_append_that_feeds_it() {
+    let (mut leader, _) = started(1, metadata(1, 0, &[1, 2], 1));
+    let out = fetch(&mut leader, 10, Some(2), 0, 0);
+    assert!(fetch_response(&out).is_none(), "an empty log parks the fetch for replica.fetch.wait.max.ms");
+    // The append moves the log end offset: the parked fetch, watching this partition, is
+    // answered in the same step, long before its 500 ms expire.
+    let out = produce(&mut leader, 20, Acks::Leader, &[7]);
+    let data = fetch_response(&out).expect("completed by the append");
+    assert_eq!((data.error, data.batches.len()), (ErrorCode::None, 1));
+    let out = produce(&mut leader, 30, Acks::Leader, &[8]);
+    assert!(fetch_response(&out).is_none(), "answered fetches leave the purgatory and its watch lists");
+}
