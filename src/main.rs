@@ -41,6 +41,18 @@ enum Command {
     },
     /// Parse and validate a scenario without running it.
     Validate { file: PathBuf },
+    /// How fast a scenario runs: simulated-to-wall ratio, messages and events per wall-second,
+    /// the checks' share, peak memory.
+    Bench {
+        /// The scenario file (TOML, format v1), e.g. scenarios/bench/reference.toml.
+        file: PathBuf,
+        /// The seed (overrides the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// The partition Kafka's default partitioner picks for each key (murmur2, as the Java
     /// client): one `key<TAB>partition` line per key.
     Partition {
@@ -234,6 +246,18 @@ fn main() -> ExitCode {
         Some(Command::Run { file, seed, out, json }) => {
             load(&file).and_then(|s| run(&file.display().to_string(), s, seed, out, json))
         }
+        Some(Command::Bench { file, seed, json }) => load(&file).and_then(|(_, scenario)| {
+            let seed = seed.or(scenario.seed).unwrap_or(1);
+            let replay = format!("kafkasim bench {} --seed {seed}", file.display());
+            let report = kafkasim::tools::bench::bench(&scenario, seed)
+                .map_err(|e| Failure::Bug(format!("{e}\nreproduce with: {replay}")))?;
+            if json {
+                println!("{}", serde_json::to_string(&report).expect("the bench report serializes"));
+            } else {
+                print!("{}", report.render_text());
+            }
+            Ok(ExitCode::SUCCESS)
+        }),
         Some(Command::Partition { partitions, keys }) => match kafkasim::tools::partition::run(partitions, &keys) {
             Ok(lines) => {
                 print!("{lines}");

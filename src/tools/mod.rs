@@ -2,4 +2,5 @@
 //! `kafkasim partition` and `kafkasim assign`.
 
 pub mod assign;
+pub mod bench;
 pub mod partition;
