@@ -102,7 +102,12 @@ impl ProducerState {
     pub fn update(&mut self, batch: &RecordBatch) {
         if !batch.has_producer_id() || batch.base_sequence == NO_SEQUENCE || batch.control.is_some() {
             if let (true, Some(entry)) = (batch.control.is_some(), self.producers.get_mut(&batch.producer_id)) {
-                entry.producer_epoch = entry.producer_epoch.max(batch.producer_epoch);
+                // A marker with a newer epoch (KIP-890 part 2 bumps it at every commit or abort)
+                // fences the old epoch here; the new epoch's sequences start again at 0.
+                if batch.producer_epoch > entry.producer_epoch {
+                    entry.producer_epoch = batch.producer_epoch;
+                    entry.batches.clear();
+                }
             }
             return;
         }
