@@ -300,6 +300,10 @@ pub struct ClientMeta {
     /// For consumers that subscribe: their group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// For consumers: `isolation.level = read_committed` (only those may not see aborted
+    /// transactions, `G1a`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read_committed: bool,
 }
 
 /// One replica's log at the end of the run.
