@@ -121,11 +121,7 @@ impl KafkaProducer {
             compression_type: config.compression.compression_type,
             buffer_memory: config.buffer_memory,
         });
-        let txn = config.transactional_id.clone().map(|id| {
-            let mut txn = TransactionManager::new(id, config.transaction_timeout_ms);
-            txn.init_transactions();
-            txn
-        });
+        let txn = config.transactional_id.clone().map(|id| TransactionManager::new(id, config.transaction_timeout_ms));
         KafkaProducer {
             index,
             node_latency: NodeLatencyTracker::new(partitioner.availability_timeout_ms()),

@@ -12,6 +12,15 @@ impl KafkaProducer {
         self.txn.as_ref().map(|t| t.state())
     }
 
+    /// `initTransactions`: find the coordinator, get the producer id and epoch (fencing every
+    /// older producer with this transactional id).
+    pub fn init_transactions(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) {
+        if let Some(txn) = &mut self.txn {
+            txn.init_transactions();
+        }
+        self.run(now, out);
+    }
+
     /// `beginTransaction`.
     pub fn begin_transaction(&mut self, out: &mut Outbox<ProducerTimer>) -> bool {
         let Some(txn) = &mut self.txn else { return false };

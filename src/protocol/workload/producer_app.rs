@@ -124,6 +124,10 @@ impl ProducerApp {
     fn drive_transaction(&mut self, now: SimTime, out: &mut Outbox<ProducerAppTimer>) -> bool {
         let Some(state) = self.producer.txn_state() else { return true };
         match state {
+            TxnState::Uninitialized => {
+                self.with_producer(out, |p, o| p.init_transactions(now, o));
+                false
+            }
             TxnState::Ready if !self.stopped => {
                 self.sent_in_transaction = 0;
                 let mut began = false;
