@@ -101,9 +101,15 @@ impl ProducerState {
     /// Records an appended batch (leader or follower).
     pub fn update(&mut self, batch: &RecordBatch) {
         if !batch.has_producer_id() || batch.base_sequence == NO_SEQUENCE || batch.control.is_some() {
-            if let (true, Some(entry)) = (batch.control.is_some(), self.producers.get_mut(&batch.producer_id)) {
-                // A marker with a newer epoch (KIP-890 part 2 bumps it at every commit or abort)
-                // fences the old epoch here; the new epoch's sequences start again at 0.
+            if batch.control.is_some() && batch.has_producer_id() {
+                // A marker records its producer's epoch even where the producer wrote nothing
+                // yet (`ProducerAppendInfo.appendEndTxnMarker`). With a newer epoch (KIP-890
+                // part 2 bumps it at every commit or abort) it fences the old one here, and the
+                // new epoch's sequences start again at 0.
+                let entry = self
+                    .producers
+                    .entry(batch.producer_id)
+                    .or_insert(ProducerStateEntry { producer_epoch: batch.producer_epoch, batches: VecDeque::new() });
                 if batch.producer_epoch > entry.producer_epoch {
                     entry.producer_epoch = batch.producer_epoch;
                     entry.batches.clear();
