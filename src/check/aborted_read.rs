@@ -119,3 +119,41 @@ pub fn uncommitted_reads_of_aborted(history: &History, txns: &Transactions) -> u
     }
     seen.len()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::txn_test_support::*;
+
+    fn history(read_committed: bool) -> History {
+        let mut b = Builder::new(read_committed);
+        b.txn(P1, &[(tp(0), 0, v(0, 0)), (tp(0), 1, v(0, 1))], false);
+        b.txn(P1, &[(tp(0), 3, v(0, 2))], true);
+        b.poll(READER, tp(0), &[(1, v(0, 1)), (3, v(0, 2))]);
+        b.history.clone()
+    }
+
+    #[test]
+    fn a_read_committed_consumer_reading_an_aborted_value_is_g1a() {
+        let h = history(true);
+        let outcome = aborted_read(&h, &Transactions::from_history(&h));
+        assert_eq!(outcome.count, 1);
+        assert!(outcome.findings[0].message.contains("read_committed consumer reader-1 polled 0:1 at offset 1"));
+    }
+
+    #[test]
+    fn read_uncommitted_may_read_aborted_values() {
+        let h = history(false);
+        let txns = Transactions::from_history(&h);
+        assert_eq!(aborted_read(&h, &txns).count, 0);
+        assert_eq!(uncommitted_reads_of_aborted(&h, &txns), 1);
+    }
+
+    #[test]
+    fn committed_reads_are_fine() {
+        let mut b = Builder::new(true);
+        b.txn(P1, &[(tp(0), 0, v(0, 0))], true).poll(READER, tp(0), &[(0, v(0, 0))]);
+        let h = b.history.clone();
+        assert_eq!(aborted_read(&h, &Transactions::from_history(&h)).count, 0);
+    }
+}

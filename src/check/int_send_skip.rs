@@ -52,3 +52,32 @@ pub fn int_send_skip(history: &crate::history::History, txns: &Transactions, obs
     }
     CheckOutcome::new("int-send-skip", findings)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::txn_test_support::*;
+    use crate::history::History;
+
+    fn outcome(h: &History) -> CheckOutcome {
+        let txns = Transactions::from_history(h);
+        int_send_skip(h, &txns, &Observations::from_history_with(h, &txns))
+    }
+
+    #[test]
+    fn another_writer_between_one_transactions_sends_is_a_skip() {
+        let mut b = Builder::new(true);
+        b.txn(P2, &[(tp(0), 1, v(1, 0))], true);
+        b.txn(P1, &[(tp(0), 0, v(0, 0)), (tp(0), 2, v(0, 1))], true);
+        let o = outcome(&b.history);
+        assert_eq!(o.count, 1);
+        assert!(o.findings[0].message.contains("with 1:0 from"), "{}", o.findings[0].message);
+    }
+
+    #[test]
+    fn contiguous_sends_and_gaps_of_markers_are_fine() {
+        let mut b = Builder::new(true);
+        b.txn(P1, &[(tp(0), 0, v(0, 0)), (tp(0), 1, v(0, 1)), (tp(0), 3, v(0, 2))], true);
+        assert_eq!(outcome(&b.history).count, 0, "offset 2 holds no known value: a marker");
+    }
+}

@@ -18,6 +18,8 @@ mod replica_logs;
 mod sends;
 pub mod transactions;
 mod txn_cycles;
+#[cfg(test)]
+mod txn_test_support;
 
 pub use aborted_read::uncommitted_reads_of_aborted;
 pub use finding::{CheckOutcome, Finding};

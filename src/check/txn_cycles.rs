@@ -156,3 +156,60 @@ pub fn g1c(txns: &Transactions, obs: &Observations) -> CheckOutcome {
         minimal_cycles(&graph, &wr, &any).iter().map(|c| finding(txns, c, "cyclic information flow")).collect();
     CheckOutcome::new("G1c", findings)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::txn_test_support::*;
+    use crate::history::{Event, History};
+
+    fn outcomes(h: &History) -> (CheckOutcome, CheckOutcome) {
+        let txns = Transactions::from_history(h);
+        let obs = Observations::from_history_with(h, &txns);
+        (g0(&txns, &obs), g1c(&txns, &obs))
+    }
+
+    #[test]
+    fn two_transactions_each_writing_after_the_other_are_a_write_cycle() {
+        let mut b = Builder::new(true);
+        // T0 is before T1 in partition 0, T1 before T0 in partition 1.
+        b.txn(P1, &[(tp(0), 0, v(0, 0)), (tp(1), 1, v(0, 1))], true);
+        b.txn(P2, &[(tp(0), 1, v(1, 0)), (tp(1), 0, v(1, 1))], true);
+        let (g0, g1c) = outcomes(&b.history);
+        assert_eq!(g0.count, 1);
+        assert!(g0.findings[0].message.starts_with("write cycle of 2 transactions"), "{}", g0.findings[0].message);
+        assert_eq!(g1c.count, 0, "no reads, no information flow");
+    }
+
+    #[test]
+    fn a_read_closing_a_write_order_cycle_is_g1c() {
+        let mut b = Builder::new(true);
+        // T0 writes x, then T1 writes after it (ww T0 -> T1); T0 read what T1 wrote (wr T1 -> T0).
+        b.at(P1, Event::TxnBegin { transactional_id: "a".into(), producer_id: 1, producer_epoch: 0 });
+        b.txn(P2, &[(tp(0), 1, v(1, 0)), (tp(1), 0, v(1, 1))], true);
+        b.poll(P1, tp(1), &[(0, v(1, 1))]);
+        b.at(P1, Event::SendInvoked { tp: tp(0), key: None, value: v(0, 0) });
+        b.at(P1, Event::SendAcked { tp: tp(0), value: v(0, 0), offset: Some(0) });
+        let end = Event::TxnCommitted {
+            transactional_id: "a".into(),
+            producer_id: 1,
+            producer_epoch: 0,
+            partitions: vec![tp(0)],
+            values: vec![v(0, 0)],
+        };
+        b.at(P1, end);
+        let (g0, g1c) = outcomes(&b.history);
+        assert_eq!(g0.count, 0);
+        assert_eq!(g1c.count, 1);
+        assert!(g1c.findings[0].message.contains("read 1:1"), "{}", g1c.findings[0].message);
+    }
+
+    #[test]
+    fn serial_transactions_have_no_cycle() {
+        let mut b = Builder::new(true);
+        b.txn(P1, &[(tp(0), 0, v(0, 0)), (tp(1), 0, v(0, 1))], true);
+        b.txn(P2, &[(tp(0), 1, v(1, 0)), (tp(1), 1, v(1, 1))], true);
+        let (g0, g1c) = outcomes(&b.history);
+        assert_eq!((g0.count, g1c.count), (0, 0));
+    }
+}
