@@ -13,6 +13,9 @@ use crate::history::{Event, History};
 use crate::protocol::types::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// A value a transaction read: where, and which.
+pub type Read = (TopicPartition, Offset, ValueId);
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Txn {
     pub node: NodeId,
@@ -25,7 +28,7 @@ pub struct Txn {
     pub reason: String,
     pub values: Vec<ValueId>,
     /// Values this transaction read (polls by its node while it was open).
-    pub reads: Vec<(TopicPartition, Offset, ValueId)>,
+    pub reads: Vec<Read>,
 }
 
 impl Txn {
@@ -56,7 +59,7 @@ impl Transactions {
     pub fn from_history(history: &History) -> Transactions {
         let mut result = Transactions::default();
         // Per node: when its open transaction began, and what it read so far.
-        let mut open: BTreeMap<NodeId, (SimTime, Vec<(TopicPartition, Offset, ValueId)>)> = BTreeMap::new();
+        let mut open: BTreeMap<NodeId, (SimTime, Vec<Read>)> = BTreeMap::new();
         let mut transactional_nodes: BTreeSet<NodeId> = BTreeSet::new();
         for entry in &history.entries {
             match &entry.event {

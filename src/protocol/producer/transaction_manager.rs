@@ -278,7 +278,7 @@ impl TransactionManager {
                 self.pending.remove(tp);
                 self.added.insert(tp.clone());
             } else if !self.retriable_or_fatal(now, *error) {
-                self.to_abortable_error();
+                self.enter_abortable_error();
             }
         }
     }
@@ -324,11 +324,11 @@ impl TransactionManager {
         }
         self.needs_epoch_bump = true;
         if matches!(self.state, TxnState::InTransaction | TxnState::Committing) {
-            self.to_abortable_error();
+            self.enter_abortable_error();
         }
     }
 
-    fn to_abortable_error(&mut self) {
+    fn enter_abortable_error(&mut self) {
         if self.state != TxnState::FatalError && self.state != TxnState::Aborting {
             self.state = TxnState::AbortableError;
         }

@@ -296,12 +296,11 @@ impl TransactionCoordinator {
         // epoch moved on by one meanwhile).
         let retry_epoch_ok = producer_epoch == current.producer_epoch
             || (self.config.bump_epoch_on_end_txn && producer_epoch + 1 == current.producer_epoch);
-        if current.producer_id == producer_id && retry_epoch_ok {
-            if current.state == want_prepare || current.state == want_complete {
-                let response =
-                    Response::EndTxn { error: ErrorCode::None, producer_id, producer_epoch: current.producer_epoch };
-                return out.respond(reply, response);
-            }
+        let already = current.state == want_prepare || current.state == want_complete;
+        if current.producer_id == producer_id && retry_epoch_ok && already {
+            let response =
+                Response::EndTxn { error: ErrorCode::None, producer_id, producer_epoch: current.producer_epoch };
+            return out.respond(reply, response);
         }
         let error = self.check_producer(&transactional_id, producer_id, producer_epoch);
         if !error.is_none() {
