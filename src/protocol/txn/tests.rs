@@ -43,18 +43,28 @@ fn init(c: &mut TransactionCoordinator, now: SimTime) -> Response {
     settle(c, now, out).responses.pop().expect("answered").2
 }
 
-#[test]
-fn commit_goes_through_prepare_markers_and_complete() {
-    let mut c = coordinator(false);
-    let Response::InitProducerId { producer_id, producer_epoch: 0, .. } = init(&mut c, 0) else { panic!() };
+/// A new producer with an ongoing transaction on partition `t-0`: its producer id and the partition.
+fn ongoing(c: &mut TransactionCoordinator) -> (ProducerId, TopicPartition) {
+    let Response::InitProducerId { producer_id, producer_epoch: 0, .. } = init(c, 0) else { panic!() };
     let tp = TopicPartition::new("t", 0);
     let mut out = TxnOut::default();
     c.handle_add_partitions(1, (NodeId::Client(0), 2), (ID.into(), producer_id, 0), vec![tp.clone()], &mut out);
-    settle(&mut c, 1, out);
+    settle(c, 1, out);
     assert_eq!(c.transaction(ID).unwrap().state, TransactionState::Ongoing);
+    (producer_id, tp)
+}
+
+fn end(c: &mut TransactionCoordinator, producer_id: ProducerId, commit: bool) -> TxnOut {
     let mut out = TxnOut::default();
-    c.handle_end_txn((NodeId::Client(0), 3), (ID.into(), producer_id, 0), true, &mut out);
-    let out = settle(&mut c, 2, out);
+    c.handle_end_txn((NodeId::Client(0), 3), (ID.into(), producer_id, 0), commit, &mut out);
+    settle(c, 2, out)
+}
+
+#[test]
+fn commit_goes_through_prepare_markers_and_complete() {
+    let mut c = coordinator(false);
+    let (producer_id, tp) = ongoing(&mut c);
+    let out = end(&mut c, producer_id, true);
     assert_eq!(c.transaction(ID).unwrap().state, TransactionState::PrepareCommit);
     assert_eq!(out.markers[0].control, ControlType::Commit);
     assert_eq!(out.markers[0].partitions, vec![tp.clone()]);
@@ -67,11 +77,7 @@ fn commit_goes_through_prepare_markers_and_complete() {
 #[test]
 fn a_new_producer_fences_the_old_one_and_aborts_its_open_transaction() {
     let mut c = coordinator(false);
-    let Response::InitProducerId { producer_id, .. } = init(&mut c, 0) else { panic!() };
-    let tp = TopicPartition::new("t", 0);
-    let mut out = TxnOut::default();
-    c.handle_add_partitions(1, (NodeId::Client(0), 2), (ID.into(), producer_id, 0), vec![tp.clone()], &mut out);
-    settle(&mut c, 1, out);
+    let (producer_id, tp) = ongoing(&mut c);
     let Response::InitProducerId { error, .. } = init(&mut c, 2) else { panic!() };
     assert_eq!(error, ErrorCode::ConcurrentTransactions, "the open transaction is aborted first");
     let mut out = TxnOut::default();
@@ -89,14 +95,8 @@ fn a_new_producer_fences_the_old_one_and_aborts_its_open_transaction() {
 #[test]
 fn kip_890_bumps_the_epoch_at_every_end_and_the_markers_carry_it() {
     let mut c = coordinator(true);
-    let Response::InitProducerId { producer_id, .. } = init(&mut c, 0) else { panic!() };
-    let tp = TopicPartition::new("t", 0);
-    let mut out = TxnOut::default();
-    c.handle_add_partitions(1, (NodeId::Client(0), 2), (ID.into(), producer_id, 0), vec![tp], &mut out);
-    settle(&mut c, 1, out);
-    let mut out = TxnOut::default();
-    c.handle_end_txn((NodeId::Client(0), 3), (ID.into(), producer_id, 0), false, &mut out);
-    let out = settle(&mut c, 2, out);
+    let (producer_id, _) = ongoing(&mut c);
+    let out = end(&mut c, producer_id, false);
     assert_eq!(out.markers[0].producer_epoch, 1);
     assert!(matches!(out.responses[0].2, Response::EndTxn { error: ErrorCode::None, producer_epoch: 1, .. }));
 }
@@ -104,11 +104,7 @@ fn kip_890_bumps_the_epoch_at_every_end_and_the_markers_carry_it() {
 #[test]
 fn open_transactions_past_their_timeout_are_aborted_with_a_new_epoch() {
     let mut c = coordinator(false);
-    let Response::InitProducerId { producer_id, .. } = init(&mut c, 0) else { panic!() };
-    let mut out = TxnOut::default();
-    let tp = TopicPartition::new("t", 0);
-    c.handle_add_partitions(1, (NodeId::Client(0), 2), (ID.into(), producer_id, 0), vec![tp], &mut out);
-    settle(&mut c, 1, out);
+    ongoing(&mut c);
     let mut out = TxnOut::default();
     c.on_timer(70_000, TxnTimer::AbortTimedOut, &mut out);
     let out = settle(&mut c, 70_000, out);
