@@ -425,8 +425,6 @@ impl Actor for Broker {
             out.set_timer(now + self.config.log_flush_scheduler_interval_ms, BrokerTimer::FlushCheck);
         }
         out.set_timer(now + self.config.log_retention_check_interval_ms, BrokerTimer::RetentionCheck);
-        let (at, timer) = self.txn_coordinator.first_timer(now);
-        out.set_timer(at, BrokerTimer::TxnCoordinator(timer));
     }
 
     fn on_message(&mut self, now: SimTime, from: NodeId, message: Message, out: &mut Outbox<BrokerTimer>) {

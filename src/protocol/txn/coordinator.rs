@@ -133,6 +133,9 @@ pub struct TransactionCoordinator {
     pending: BTreeMap<String, TransactionMetadata>,
     /// Partitions still waiting for their marker, per decided transaction.
     markers_outstanding: BTreeMap<String, BTreeSet<TopicPartition>>,
+    /// The timeout sweep's timer is set (only while some partition is loaded, so a broker that
+    /// coordinates no transactions wakes for nothing).
+    sweep_armed: bool,
 }
 
 impl TransactionCoordinator {
@@ -147,6 +150,7 @@ impl TransactionCoordinator {
             transactions: BTreeMap::new(),
             pending: BTreeMap::new(),
             markers_outstanding: BTreeMap::new(),
+            sweep_armed: false,
         }
     }
 
@@ -158,7 +162,7 @@ impl TransactionCoordinator {
         self.transactions.get(transactional_id)
     }
 
-    pub fn first_timer(&self, now: SimTime) -> (SimTime, TxnTimer) {
+    fn sweep_timer(&self, now: SimTime) -> (SimTime, TxnTimer) {
         (now + self.config.abort_timed_out_transaction_cleanup_interval_ms, TxnTimer::AbortTimedOut)
     }
 
@@ -441,7 +445,10 @@ impl TransactionCoordinator {
         match timer {
             TxnTimer::AbortTimedOut => {
                 self.abort_timed_out(now, out);
-                out.timers.push(self.first_timer(now));
+                self.sweep_armed = !self.loaded.is_empty();
+                if self.sweep_armed {
+                    out.timers.push(self.sweep_timer(now));
+                }
             }
             TxnTimer::RetryMarkers(transactional_id) => {
                 let Some(outstanding) = self.markers_outstanding.get(&transactional_id) else { return };
@@ -494,6 +501,10 @@ impl TransactionCoordinator {
     ) {
         self.unload(partition);
         self.loaded.insert(partition);
+        if !self.sweep_armed {
+            self.sweep_armed = true;
+            out.timers.push(self.sweep_timer(now));
+        }
         for record in records {
             assert_eq!(self.partition_for(&record.transactional_id), partition, "record in the wrong partition");
             self.transactions.insert(record.transactional_id.clone(), record.clone());
