@@ -340,6 +340,18 @@ fn read_committed_skips_aborted_transactions_that_read_uncommitted_sees() {
         ),
         seen_aborted
     );
+    // The coordinator's broker crashed: another broker took over __transaction_state-0, and
+    // transactions committed after it did.
+    let takeover = report.history.entries.iter().find_map(|e| match &e.event {
+        Event::BecameLeader { tp, .. } if &*tp.topic == "__transaction_state" && e.time_ms > 10_000 => Some(e.time_ms),
+        _ => None,
+    });
+    let takeover = takeover.expect("the coordinator moved");
+    assert!(report
+        .history
+        .entries
+        .iter()
+        .any(|e| e.time_ms > takeover && matches!(e.event, Event::TxnCommitted { .. })));
 }
 
 #[test]
