@@ -143,6 +143,23 @@ fn idempotence_with_acks_1_gets_kafkas_message() {
 }
 
 #[test]
+fn a_transactional_id_without_idempotence_gets_kafkas_message() {
+    for (case, conflict) in [("txn-no-idem", "\"enable.idempotence\" = false"), ("txn-acks-1", "acks = \"1\"")] {
+        let text = VALID.replace(
+            "messages_per_sec = 50\n",
+            &format!("messages_per_sec = 50\n\n[producers.config]\n\"transactional.id\" = \"tx\"\n{conflict}\n"),
+        );
+        expect_input_error(case, &text, "20:1", "Cannot set a transactional.id without also enabling idempotence.");
+    }
+}
+
+#[test]
+fn transaction_workload_fields_need_a_transactional_producer() {
+    let text = VALID.replace("messages_per_sec = 50\n", "messages_per_sec = 50\nabort_ratio = 0.2\n");
+    expect_input_error("abort-ratio", &text, "18:15", "abort_ratio needs a transactional producer");
+}
+
+#[test]
 fn a_missing_file_is_an_input_error() {
     let dir = temp_dir("missing");
     let out = kafkasim(&["run", "nope.toml"], &dir);

@@ -9,9 +9,9 @@ use kafkasim::lab::run::{execute, render_checks, RunReport};
 use kafkasim::protocol::errors::ErrorCode;
 use kafkasim::protocol::producer::metrics::ProducerMetricRates;
 use kafkasim::protocol::producer::partitioner::partition_for_key;
-use kafkasim::protocol::types::BrokerId;
+use kafkasim::protocol::types::{BrokerId, NodeId, SimTime as SimTimeMs, ValueId};
 use kafkasim::scenario::{self, Scenario};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn load(name: &str) -> Scenario {
@@ -297,6 +297,132 @@ fn retries_reorder_and_duplicate_without_idempotence_but_not_with_it() {
     assert!(records_retried(&report) > 0, "the same losses made the idempotent producer retry too");
 }
 
+/// The values of every transaction that ended the given way, by the producer node's name.
+fn txn_values(history: &History, committed: bool) -> BTreeMap<String, Vec<ValueId>> {
+    let mut out: BTreeMap<String, Vec<ValueId>> = BTreeMap::new();
+    for e in &history.entries {
+        match &e.event {
+            Event::TxnCommitted { values, .. } if committed => {
+                out.entry(history.node_name(e.node)).or_default().extend(values)
+            }
+            Event::TxnAborted { values, .. } if !committed => {
+                out.entry(history.node_name(e.node)).or_default().extend(values)
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Values the members of `group` polled.
+fn polled_by_group(history: &History, group: &str) -> BTreeSet<ValueId> {
+    let members: BTreeSet<NodeId> =
+        history.meta.consumers.iter().filter(|c| c.group.as_deref() == Some(group)).map(|c| c.node).collect();
+    history
+        .entries
+        .iter()
+        .filter(|e| members.contains(&e.node))
+        .filter_map(|e| match &e.event {
+            Event::Polled { partitions, .. } => Some(partitions.iter().flat_map(|p| p.records.iter().map(|(_, v)| *v))),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn read_committed_skips_aborted_transactions_that_read_uncommitted_sees() {
+    let report = check_scenario("transactions-read-committed");
+    let aborted: BTreeSet<ValueId> = txn_values(&report.history, false).into_values().flatten().collect();
+    let committed: BTreeSet<ValueId> = txn_values(&report.history, true).into_values().flatten().collect();
+    assert!(aborted.len() > 50 && committed.len() > 200, "{} aborted, {} committed", aborted.len(), committed.len());
+    let read_committed = polled_by_group(&report.history, "committed");
+    let read_uncommitted = polled_by_group(&report.history, "uncommitted");
+    assert!(read_committed.is_disjoint(&aborted), "read_committed never sees an aborted record");
+    assert!(committed.is_subset(&read_committed), "and sees every committed one");
+    let seen_aborted = read_uncommitted.intersection(&aborted).count();
+    assert!(seen_aborted > 50, "read_uncommitted reads aborted records too: {seen_aborted}");
+    assert_eq!(
+        kafkasim::check::uncommitted_reads_of_aborted(
+            &report.history,
+            &kafkasim::check::transactions::Transactions::from_history(&report.history)
+        ),
+        seen_aborted
+    );
+    // The coordinator's broker crashed: another broker took over __transaction_state-0, and
+    // transactions committed after it did.
+    let takeover = report.history.entries.iter().find_map(|e| match &e.event {
+        Event::BecameLeader { tp, .. } if &*tp.topic == "__transaction_state" && e.time_ms > 10_000 => Some(e.time_ms),
+        _ => None,
+    });
+    let takeover = takeover.expect("the coordinator moved");
+    assert!(report
+        .history
+        .entries
+        .iter()
+        .any(|e| e.time_ms > takeover && matches!(e.event, Event::TxnCommitted { .. })));
+}
+
+#[test]
+fn a_zombie_producer_is_fenced_and_its_open_transaction_never_becomes_visible() {
+    let report = check_scenario("transactions-zombie-fenced");
+    let fenced: Vec<(SimTimeMs, String)> = report
+        .history
+        .entries
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::TxnAborted { reason, .. } if reason.starts_with("fenced") => {
+                Some((e.time_ms, report.history.node_name(e.node)))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        matches!(&fenced[..], [(t, p)] if *t >= 12_000 && p == "p1"),
+        "p1 learns it is fenced after it thaws: {fenced:?}"
+    );
+    let aborted = txn_values(&report.history, false);
+    let zombie: BTreeSet<ValueId> = aborted["p1"].iter().copied().collect();
+    assert!(!zombie.is_empty());
+    assert!(polled_by_group(&report.history, "ledger").is_disjoint(&zombie), "the zombie's writes stay invisible");
+    let committed = txn_values(&report.history, true);
+    assert!(committed["p2"].len() >= 500, "the replacement commits: {}", committed["p2"].len());
+}
+
+/// Values of the aborted transactions that a partition leader appended after the transaction ended.
+fn appended_after_abort(history: &History) -> usize {
+    let mut aborted_at: BTreeMap<ValueId, u64> = BTreeMap::new();
+    for e in &history.entries {
+        if let Event::TxnAborted { values, .. } = &e.event {
+            aborted_at.extend(values.iter().map(|v| (*v, e.time_ms)));
+        }
+    }
+    history
+        .entries
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::Appended { values, as_leader: true, .. } => {
+                Some(values.iter().filter(|v| aborted_at.get(v).is_some_and(|t| e.time_ms > *t)).count())
+            }
+            _ => None,
+        })
+        .sum()
+}
+
+#[test]
+fn a_late_produce_lands_in_the_next_transaction_without_kip_890() {
+    let report = check_scenario("transactions-late-produce-kip890-off");
+    assert!(appended_after_abort(&report.history) > 0, "T1's produce was appended after its ABORT marker");
+}
+
+#[test]
+fn kip_890_fences_the_late_produce() {
+    let report = check_scenario("transactions-late-produce-kip890-on");
+    assert_eq!(appended_after_abort(&report.history), 0, "the late produce was rejected");
+    let aborted = txn_values(&report.history, false);
+    assert!(!aborted["p1"].is_empty(), "the same abort happened");
+}
+
 /// Scenarios listed in the tests above; a new scenario file must be added here too.
 const TESTED: &[&str] = &[
     "fault-tolerance",
@@ -318,6 +444,10 @@ const TESTED: &[&str] = &[
     "retries-duplicate-without-idempotence",
     "idempotence-no-duplicates",
     "retries-reorder-without-idempotence",
+    "transactions-read-committed",
+    "transactions-zombie-fenced",
+    "transactions-late-produce-kip890-off",
+    "transactions-late-produce-kip890-on",
 ];
 
 #[test]

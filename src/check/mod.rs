@@ -3,9 +3,11 @@
 //! panic on a history they do not expect (empty, truncated, from a crashed run): what they cannot
 //! judge they report as not applicable.
 
+mod aborted_read;
 mod converged;
 pub mod finding;
 mod groups;
+mod int_send_skip;
 mod leadership;
 mod lost_write;
 pub mod names;
@@ -14,7 +16,12 @@ mod offsets;
 mod polls;
 mod replica_logs;
 mod sends;
+pub mod transactions;
+mod txn_cycles;
+#[cfg(test)]
+mod txn_test_support;
 
+pub use aborted_read::uncommitted_reads_of_aborted;
 pub use finding::{CheckOutcome, Finding};
 
 use crate::history::History;
@@ -24,7 +31,8 @@ use serde::{Deserialize, Serialize};
 
 /// Runs every checker. Outcomes come in the order of `names::all_checks()`.
 pub fn run_all(history: &History) -> Vec<CheckOutcome> {
-    let obs = Observations::from_history(history);
+    let txns = transactions::Transactions::from_history(history);
+    let obs = Observations::from_history_with(history, &txns);
     let polls = polls::poll_order(history, &obs);
     let logs = replica_logs::replica_logs(history);
     let mut outcomes = vec![
@@ -37,10 +45,10 @@ pub fn run_all(history: &History) -> Vec<CheckOutcome> {
         sends::nonmonotonic_send(history, &obs),
         polls.int_poll_skip,
         polls.int_nonmonotonic_poll,
-        CheckOutcome::not_applicable("int-send-skip", "no transactions in this history"),
-        CheckOutcome::not_applicable("G0", "no transactions in this history"),
-        CheckOutcome::not_applicable("G1a", "no transactions in this history"),
-        CheckOutcome::not_applicable("G1c", "no transactions in this history"),
+        int_send_skip::int_send_skip(history, &txns, &obs),
+        txn_cycles::g0(&txns, &obs),
+        aborted_read::aborted_read(history, &txns),
+        txn_cycles::g1c(&txns, &obs),
         leadership::leader_in_isr(history),
         leadership::single_leader_per_epoch(history),
         leadership::monotonic_high_watermark(history),

@@ -45,6 +45,8 @@ pub struct Observations {
     pub acked: BTreeMap<ValueId, Ack>,
     /// Topics some consumer was assigned (only their writes can be expected to be read).
     pub consumed_topics: BTreeSet<TopicName>,
+    /// Values of transactions that did not commit: a read_committed consumer passes over them.
+    pub uncommitted: BTreeSet<ValueId>,
 }
 
 /// Builds each consumer's uninterrupted reads (`PartitionObservations::read_spans`).
@@ -85,7 +87,13 @@ impl ReadSpans {
 
 impl Observations {
     pub fn from_history(history: &History) -> Observations {
-        let mut obs = Observations::default();
+        Self::from_history_with(history, &super::transactions::Transactions::from_history(history))
+    }
+
+    /// With the history's transactions: a send of a transaction that did not commit is not an
+    /// acknowledged write, whatever the partition leader answered (Jepsen counts it as failed).
+    pub fn from_history_with(history: &History, txns: &super::transactions::Transactions) -> Observations {
+        let mut obs = Observations { uncommitted: txns.uncommitted_values.clone(), ..Default::default() };
         let mut spans = ReadSpans::default();
         for entry in &history.entries {
             match &entry.event {
@@ -93,7 +101,9 @@ impl Observations {
                     obs.invoked.insert(*value, (tp.clone(), entry.time_ms, entry.node));
                 }
                 Event::SendAcked { tp, value, offset } => {
-                    obs.acked.insert(*value, Ack { time_ms: entry.time_ms, offset: *offset });
+                    if !txns.uncommitted_values.contains(value) {
+                        obs.acked.insert(*value, Ack { time_ms: entry.time_ms, offset: *offset });
+                    }
                     if let Some(offset) = offset {
                         obs.observe(tp, *offset, *value);
                     }

@@ -124,6 +124,33 @@ pub enum Event {
         reason: String,
     },
 
+    /// A transactional producer began a transaction (`beginTransaction`).
+    TxnBegin {
+        transactional_id: String,
+        producer_id: ProducerId,
+        producer_epoch: ProducerEpoch,
+    },
+    /// EndTxn(commit) succeeded: the transaction's records become visible to read_committed
+    /// consumers once the markers are written. `values`: every record sent in it.
+    TxnCommitted {
+        transactional_id: String,
+        producer_id: ProducerId,
+        producer_epoch: ProducerEpoch,
+        partitions: Vec<TopicPartition>,
+        values: Vec<ValueId>,
+    },
+    /// The transaction was aborted (EndTxn(abort)), or the producer learned it was fenced, in
+    /// which case its coordinator aborts the transaction. No record of it may ever be read by a
+    /// read_committed consumer.
+    TxnAborted {
+        transactional_id: String,
+        producer_id: ProducerId,
+        producer_epoch: ProducerEpoch,
+        partitions: Vec<TopicPartition>,
+        values: Vec<ValueId>,
+        reason: String,
+    },
+
     // ---- protocol state --------------------------------------------------------------------
     /// The controller committed new metadata for a partition.
     PartitionChanged {
@@ -273,6 +300,10 @@ pub struct ClientMeta {
     /// For consumers that subscribe: their group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// For consumers: `isolation.level = read_committed` (only those may not see aborted
+    /// transactions, `G1a`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read_committed: bool,
 }
 
 /// One replica's log at the end of the run.

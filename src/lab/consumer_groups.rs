@@ -158,6 +158,7 @@ mod tests {
             name: "analytics-1".into(),
             summary: String::new(),
             group: Some("analytics".into()),
+            read_committed: false,
         }];
         let tp0 = TopicPartition::new("orders", 0);
         let tp1 = TopicPartition::new("orders", 1);

@@ -298,9 +298,32 @@ pub enum Request {
     },
     Produce(ProduceRequest),
     /// An idempotent producer asks for a producer id (any broker answers when there is no
-    /// transactional id).
+    /// transactional id); a transactional one asks its transaction coordinator, which fences
+    /// every older producer with the same transactional id.
     InitProducerId {
         transactional_id: Option<String>,
+        transaction_timeout_ms: u64,
+    },
+    /// A transactional producer names the partitions it is about to write (KIP-98).
+    AddPartitionsToTxn {
+        transactional_id: String,
+        producer_id: ProducerId,
+        producer_epoch: ProducerEpoch,
+        partitions: Vec<TopicPartition>,
+    },
+    /// Commit (`commit = true`) or abort the producer's ongoing transaction.
+    EndTxn {
+        transactional_id: String,
+        producer_id: ProducerId,
+        producer_epoch: ProducerEpoch,
+        commit: bool,
+    },
+    /// The transaction coordinator asks a partition leader to append a COMMIT or ABORT marker.
+    WriteTxnMarkers {
+        producer_id: ProducerId,
+        producer_epoch: ProducerEpoch,
+        control: crate::protocol::log::batch::ControlType,
+        partitions: Vec<TopicPartition>,
     },
     Metadata {
         topics: Vec<TopicName>,
@@ -357,6 +380,9 @@ impl Request {
             Request::OffsetsForLeaderEpoch { .. } => "OffsetsForLeaderEpoch",
             Request::Produce(_) => "Produce",
             Request::InitProducerId { .. } => "InitProducerId",
+            Request::AddPartitionsToTxn { .. } => "AddPartitionsToTxn",
+            Request::EndTxn { .. } => "EndTxn",
+            Request::WriteTxnMarkers { .. } => "WriteTxnMarkers",
             Request::Metadata { .. } => "Metadata",
             Request::FindCoordinator { .. } => "FindCoordinator",
             Request::JoinGroup(_) => "JoinGroup",
@@ -400,6 +426,19 @@ pub enum Response {
         error: ErrorCode,
         producer_id: ProducerId,
         producer_epoch: ProducerEpoch,
+    },
+    AddPartitionsToTxn {
+        results: Vec<(TopicPartition, ErrorCode)>,
+    },
+    /// With KIP-890 part 2 the coordinator bumps the epoch at every commit or abort and hands
+    /// the new one back; otherwise `producer_epoch` is the request's.
+    EndTxn {
+        error: ErrorCode,
+        producer_id: ProducerId,
+        producer_epoch: ProducerEpoch,
+    },
+    WriteTxnMarkers {
+        results: Vec<(TopicPartition, ErrorCode)>,
     },
     Metadata {
         brokers: Vec<BrokerId>,
@@ -452,6 +491,9 @@ impl Response {
             Response::OffsetsForLeaderEpoch { .. } => "OffsetsForLeaderEpoch",
             Response::Produce { .. } => "Produce",
             Response::InitProducerId { .. } => "InitProducerId",
+            Response::AddPartitionsToTxn { .. } => "AddPartitionsToTxn",
+            Response::EndTxn { .. } => "EndTxn",
+            Response::WriteTxnMarkers { .. } => "WriteTxnMarkers",
             Response::Metadata { .. } => "Metadata",
             Response::FindCoordinator { .. } => "FindCoordinator",
             Response::JoinGroup { .. } => "JoinGroup",

@@ -13,5 +13,6 @@ pub mod log;
 pub mod message;
 pub mod producer;
 pub mod replica;
+pub mod txn;
 pub mod types;
 pub mod workload;

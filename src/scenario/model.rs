@@ -5,6 +5,7 @@ use crate::protocol::consumer::config::ConsumerConfig;
 use crate::protocol::controller::TopicSpec;
 use crate::protocol::group::coordinator::CONSUMER_OFFSETS_TOPIC;
 use crate::protocol::producer::config::ProducerConfig;
+use crate::protocol::txn::coordinator::TRANSACTION_STATE_TOPIC;
 use crate::protocol::types::*;
 use crate::protocol::workload::consumer_app::{CommitEvery, CommitMode, ConsumerMode, ConsumerWorkload, Delivery};
 use crate::protocol::workload::producer_app::ProducerWorkload;
@@ -38,12 +39,15 @@ pub struct Scenario {
 pub struct NetworkSpec {
     pub latency_ms: (SimTime, SimTime),
     pub packet_loss: f64,
+    /// `client_close = "fin"`: requests a client sent before closing a timed-out connection
+    /// still reach the server (TCP delivers data before the FIN); only the answers are lost.
+    pub client_close_delivers_sent: bool,
 }
 
 impl Default for NetworkSpec {
     fn default() -> Self {
         // madsim's default latency range, and a lossless network.
-        NetworkSpec { latency_ms: (1, 10), packet_loss: 0.0 }
+        NetworkSpec { latency_ms: (1, 10), packet_loss: 0.0, client_close_delivers_sent: false }
     }
 }
 
@@ -222,17 +226,31 @@ impl Scenario {
     /// `__consumer_offsets`, when some group subscribes: Kafka creates it on first use with
     /// `offsets.topic.num.partitions` partitions and `offsets.topic.replication.factor` replicas
     /// (capped here at the broker count, where Kafka would wait for more brokers).
+    /// `__transaction_state` too when some producer is transactional (Kafka creates it on the
+    /// first FindCoordinator for a transactional id).
     pub fn internal_topics(&self) -> Vec<TopicSpec> {
-        if !self.consumer_groups.iter().any(|g| g.subscribe) {
-            return Vec::new();
-        }
         let config = crate::protocol::config::broker::TopicConfig::defaults(&self.broker_config);
-        vec![TopicSpec {
-            name: CONSUMER_OFFSETS_TOPIC.into(),
-            partitions: self.broker_config.offsets_topic_num_partitions,
-            replication_factor: self.broker_config.offsets_topic_replication_factor.min(self.brokers as i32),
-            config,
-        }]
+        let mut topics = Vec::new();
+        if self.consumer_groups.iter().any(|g| g.subscribe) {
+            topics.push(TopicSpec {
+                name: CONSUMER_OFFSETS_TOPIC.into(),
+                partitions: self.broker_config.offsets_topic_num_partitions,
+                replication_factor: self.broker_config.offsets_topic_replication_factor.min(self.brokers as i32),
+                config: config.clone(),
+            });
+        }
+        if self.producers.iter().any(|p| p.config.transactional_id.is_some()) {
+            topics.push(TopicSpec {
+                name: TRANSACTION_STATE_TOPIC.into(),
+                partitions: self.broker_config.transaction_state_log_num_partitions,
+                replication_factor: self
+                    .broker_config
+                    .transaction_state_log_replication_factor
+                    .min(self.brokers as i32),
+                config,
+            });
+        }
+        topics
     }
 
     pub fn expectation(&self, check: &str) -> Option<Expect> {

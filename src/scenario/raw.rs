@@ -55,6 +55,10 @@ pub struct RawNetwork {
     pub latency_ms: Option<Spanned<[u64; 2]>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packet_loss: Option<Spanned<f64>>,
+    /// What a client's close after a request timeout does to what it already sent: "reset"
+    /// (default: lost) or "fin" (TCP's orderly close: still delivered, only answers are lost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_close: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -90,6 +94,19 @@ pub struct RawProducer {
     /// A custom partitioner's rules (`partitioner.class = "custom"`, or implied by the table).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitioner: Option<Spanned<CustomPartitionerRules>>,
+    /// More topics to write besides `topic`: records go round-robin over all of them (one
+    /// transaction then spans several topics).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<Spanned<String>>,
+    /// Records per transaction (needs `transactional.id`; default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_records: Option<Spanned<u64>>,
+    /// Fraction of transactions aborted, drawn from the seed (needs `transactional.id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abort_ratio: Option<Spanned<f64>>,
+    /// When the application starts sending (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_ms: Option<u64>,
 }
 
 fn default_value_bytes() -> u32 {

@@ -134,6 +134,16 @@ impl Validator<'_> {
         if let Some(loss) = &raw.packet_loss {
             network.packet_loss = self.loss(loss)?;
         }
+        if let Some(close) = &raw.client_close {
+            network.client_close_delivers_sent = match close.get_ref().as_str() {
+                "reset" => false,
+                "fin" => true,
+                other => {
+                    return self
+                        .error(close.span(), format!("client_close '{other}' is unknown: use \"reset\" or \"fin\""))
+                }
+            };
+        }
         Ok(network)
     }
 
@@ -260,6 +270,46 @@ impl Validator<'_> {
                 }
             };
             self.custom_partitioner(raw, p, &mut config)?;
+            let mut all_topics: Vec<TopicName> = vec![Arc::from(p.topic.get_ref().as_str())];
+            for t in &p.topics {
+                if !topics.contains(t.get_ref().as_str()) {
+                    return self.error(
+                        t.span(),
+                        format!(
+                            "producer '{}' writes to topic '{}', which the scenario does not declare",
+                            p.name.get_ref(),
+                            t.get_ref()
+                        ),
+                    );
+                }
+                if !all_topics.iter().any(|x| **x == **t.get_ref()) {
+                    all_topics.push(Arc::from(t.get_ref().as_str()));
+                }
+            }
+            let transactional = config.transactional_id.is_some();
+            for (field, span) in [
+                ("transaction_records", p.transaction_records.as_ref().map(|v| v.span())),
+                ("abort_ratio", p.abort_ratio.as_ref().map(|v| v.span())),
+            ] {
+                if let (Some(span), false) = (span, transactional) {
+                    return self.error(
+                        span,
+                        format!(
+                            "{field} needs a transactional producer: set \"transactional.id\" in [producers.config]"
+                        ),
+                    );
+                }
+            }
+            let transaction_records = p.transaction_records.as_ref().map_or(10, |v| *v.get_ref());
+            if transaction_records == 0 {
+                let span = p.transaction_records.as_ref().map(|v| v.span()).unwrap_or(p.name.span());
+                return self.error(span, "transaction_records must be at least 1");
+            }
+            let abort_ratio = p.abort_ratio.as_ref().map_or(0.0, |v| *v.get_ref());
+            if !(0.0..=1.0).contains(&abort_ratio) {
+                let span = p.abort_ratio.as_ref().map(|v| v.span()).unwrap_or(p.name.span());
+                return self.error(span, "abort_ratio must be between 0 and 1");
+            }
             producers.push(ProducerSpec {
                 name: p.name.get_ref().clone(),
                 workload: ProducerWorkload {
@@ -269,6 +319,10 @@ impl Validator<'_> {
                     key_names: p.key_names.clone(),
                     key_distribution,
                     value_bytes: p.value_bytes,
+                    topics: all_topics,
+                    transaction_records,
+                    abort_ratio,
+                    start_ms: p.start_ms.unwrap_or(0),
                 },
                 config,
             });

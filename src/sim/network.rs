@@ -13,7 +13,9 @@
 //!   after the heal they arrive in order.
 //! - A connection is reset when a process crashes (its peers are told at once, as by an RST,
 //!   unless it was a power loss) or when a client closes it after a request timeout. Everything
-//!   in flight or held on a reset connection is lost, both ways.
+//!   in flight or held on a reset connection is lost, both ways. With `client_close = "fin"` a
+//!   client's close is orderly instead: what it sent still arrives (late), only answers are lost
+//!   (the delayed produce of KIP-890's hanging transactions).
 //! - Sending to a dead process fails fast: the sender is told the connection was refused.
 //! - A response reaches only the process that sent the request. A restarted process numbers its
 //!   requests from scratch, and a server may still answer a request of the previous process
@@ -93,6 +95,8 @@ pub struct Network {
     sequence: u64,
     rng: ChaCha8Rng,
     pub stats: NetworkStats,
+    /// `client_close = "fin"` (see `NetworkSpec`).
+    client_close_delivers_sent: bool,
 }
 
 impl Network {
@@ -106,7 +110,14 @@ impl Network {
             sequence: 0,
             rng,
             stats: NetworkStats::default(),
+            client_close_delivers_sent: false,
         }
+    }
+
+    /// A client closing a timed-out connection still delivers what it sent (TCP's FIN comes
+    /// after the data), instead of resetting it.
+    pub fn set_client_close_delivers_sent(&mut self, delivers: bool) {
+        self.client_close_delivers_sent = delivers;
     }
 
     /// A node (re)starts: empty inbox, reachable again.
@@ -235,7 +246,12 @@ impl Network {
     /// `from` closes its connection to `to` (after a request timeout). `to` notices if the
     /// close can reach it.
     pub fn disconnect(&mut self, now: SimTime, from: NodeId, to: NodeId) {
-        self.reset_link(from, to);
+        if self.client_close_delivers_sent {
+            // An orderly close (FIN): what `from` sent still arrives, answers to it are lost.
+            self.links.entry((to, from)).or_default().epoch += 1;
+        } else {
+            self.reset_link(from, to);
+        }
         if self.is_alive(to) && !self.cut.contains(&(from, to)) {
             self.enqueue(now, from, to, Payload::Disconnected);
         }

@@ -102,6 +102,7 @@ fn run_meta(scenario: &Scenario, seed: u64) -> RunMeta {
                 name: p.name.clone(),
                 summary: p.config.summary(),
                 group: None,
+                read_committed: false,
             })
             .collect(),
         consumers: scenario
@@ -133,6 +134,7 @@ fn run_meta(scenario: &Scenario, seed: u64) -> RunMeta {
                     }
                 ),
                 group: g.subscribe.then(|| g.group.clone()),
+                read_committed: g.config.isolation_level == crate::protocol::message::IsolationLevel::ReadCommitted,
             })
             .collect(),
         workload_end_ms: scenario.duration_ms,
@@ -148,11 +150,12 @@ async fn sleep_until(shared: &Shared, ms: SimTime) {
 
 /// The supervisor: node 0, which cannot be killed. Plays the schedule, then heals and settles.
 async fn supervise(scenario: Scenario, seed: u64) -> (History, NetworkStats) {
-    let network = Network::new(
+    let mut network = Network::new(
         scenario.network.latency_ms,
         scenario.network.packet_loss,
         ChaCha8Rng::seed_from_u64(seed ^ NETWORK_RNG_STREAM),
     );
+    network.set_client_close_delivers_sent(scenario.network.client_close_delivers_sent);
     let shared = Shared {
         network: Arc::new(Mutex::new(network)),
         recorder: Arc::new(Mutex::new(Recorder::default())),

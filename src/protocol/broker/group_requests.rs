@@ -31,9 +31,7 @@ impl Broker {
                     None => Response::FindCoordinator { error: ErrorCode::CoordinatorNotAvailable, coordinator: None },
                 }
             }
-            CoordinatorType::Transaction => {
-                Response::FindCoordinator { error: ErrorCode::CoordinatorNotAvailable, coordinator: None }
-            }
+            CoordinatorType::Transaction => self.find_transaction_coordinator(&key),
         };
         Self::respond(out, from, correlation_id, response);
     }

@@ -16,15 +16,18 @@ mod produce;
 mod replica_fetcher;
 mod roles;
 mod serve_fetch;
+mod txn_requests;
 
 pub use disk::BrokerDisk;
 
 use crate::protocol::actor::{Actor, Outbox};
 use crate::protocol::config::broker::BrokerConfig;
 use crate::protocol::controller::image::MetadataImage;
+use crate::protocol::errors::ErrorCode;
 use crate::protocol::group::coordinator::{AppendPurpose, CoordinatorTimer, GroupConfig, GroupCoordinator};
 use crate::protocol::message::*;
 use crate::protocol::replica::leader::LeaderState;
+use crate::protocol::txn::coordinator::{TransactionCoordinator, TxnAppend, TxnCoordinatorConfig, TxnTimer};
 use crate::protocol::types::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,6 +47,7 @@ pub enum BrokerTimer {
     /// A replica fetcher may retry after a failure.
     FetcherBackoff(BrokerId),
     Coordinator(CoordinatorTimer),
+    TxnCoordinator(TxnTimer),
 }
 
 /// The role this broker plays for one partition.
@@ -80,9 +84,22 @@ enum Pending {
     Registration,
     Heartbeat,
     MetadataFetch,
-    AlterPartition { tp: TopicPartition },
-    ReplicaFetch { leader: BrokerId, fetch_offsets: BTreeMap<TopicPartition, Offset> },
-    OffsetsForLeaderEpoch { leader: BrokerId, asked: BTreeMap<TopicPartition, LeaderEpoch> },
+    AlterPartition {
+        tp: TopicPartition,
+    },
+    ReplicaFetch {
+        leader: BrokerId,
+        fetch_offsets: BTreeMap<TopicPartition, Offset>,
+    },
+    OffsetsForLeaderEpoch {
+        leader: BrokerId,
+        asked: BTreeMap<TopicPartition, LeaderEpoch>,
+    },
+    /// The transaction coordinator's WriteTxnMarkers to one partition leader.
+    TxnMarkers {
+        transactional_id: String,
+        partitions: Vec<TopicPartition>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -119,12 +136,25 @@ struct DelayedProduce {
     partitions: Vec<(TopicPartition, Offset, ProducePartitionResponse, bool)>,
 }
 
-/// Who waits for a delayed produce: a client's Produce request, or the group coordinator's own
-/// append to `__consumer_offsets`.
+/// Who waits for a delayed produce: a client's Produce request, the group coordinator's own
+/// append to `__consumer_offsets`, the transaction coordinator's to `__transaction_state`, or
+/// a coordinator's WriteTxnMarkers.
 #[derive(Clone, Debug)]
 enum DelayedReply {
-    Client { from: NodeId, correlation_id: u64 },
+    Client {
+        from: NodeId,
+        correlation_id: u64,
+    },
     Coordinator(AppendPurpose),
+    TxnCoordinator(Box<TxnAppend>),
+    TxnMarkers {
+        from: NodeId,
+        correlation_id: u64,
+    },
+    /// Markers this broker's own coordinator asked for, on partitions this broker leads.
+    LocalTxnMarkers {
+        transactional_id: String,
+    },
 }
 
 /// A fetch waiting for `fetch.min.bytes` of data (`DelayedFetch`).
@@ -159,6 +189,7 @@ pub struct Broker {
     /// Set once the broker caught up with the metadata log past its registration.
     acting_on_metadata: bool,
     group_coordinator: GroupCoordinator,
+    txn_coordinator: TransactionCoordinator,
     /// Numbers the records this broker's coordinator writes (unique per broker and incarnation).
     next_internal_value: u64,
 }
@@ -193,8 +224,16 @@ impl Broker {
             group_min_session_timeout_ms: config.group_min_session_timeout_ms,
             group_max_session_timeout_ms: config.group_max_session_timeout_ms,
         };
+        let txn_config = TxnCoordinatorConfig {
+            transaction_state_log_num_partitions: config.transaction_state_log_num_partitions,
+            transaction_max_timeout_ms: config.transaction_max_timeout_ms,
+            abort_timed_out_transaction_cleanup_interval_ms: config
+                .transaction_abort_timed_out_transaction_cleanup_interval_ms,
+            bump_epoch_on_end_txn: config.transaction_partition_verification_enable,
+        };
         Broker {
             group_coordinator: GroupCoordinator::new(id, group_config),
+            txn_coordinator: TransactionCoordinator::new(id, incarnation, txn_config),
             next_internal_value: 0,
             id,
             config,
@@ -287,6 +326,10 @@ impl Broker {
                 }
                 out.set_timer(now + REPLICA_FETCH_BACKOFF_MS, BrokerTimer::FetcherBackoff(leader));
             }
+            Pending::TxnMarkers { transactional_id, partitions } => {
+                let results = partitions.into_iter().map(|tp| (tp, ErrorCode::NetworkException)).collect();
+                self.on_txn_markers_result(now, &transactional_id, results, out);
+            }
         }
     }
 
@@ -300,7 +343,20 @@ impl Broker {
     ) {
         match request {
             Request::Produce(produce) => self.handle_produce(now, from, correlation_id, produce, out),
-            Request::InitProducerId { .. } => self.handle_init_producer_id(from, correlation_id, out),
+            Request::InitProducerId { transactional_id: None, .. } => {
+                self.handle_init_producer_id(from, correlation_id, out)
+            }
+            Request::InitProducerId { .. } | Request::AddPartitionsToTxn { .. } | Request::EndTxn { .. } => {
+                self.handle_txn_request(now, (from, correlation_id), request, out)
+            }
+            Request::WriteTxnMarkers { producer_id, producer_epoch, control, partitions } => self
+                .handle_write_txn_markers(
+                    now,
+                    (from, correlation_id),
+                    (producer_id, producer_epoch, control),
+                    partitions,
+                    out,
+                ),
             Request::Fetch(fetch) => self.handle_fetch(now, from, correlation_id, fetch, out),
             Request::OffsetsForLeaderEpoch { partitions, .. } => {
                 self.handle_offsets_for_leader_epoch(from, correlation_id, partitions, out)
@@ -348,6 +404,9 @@ impl Broker {
             }
             (Pending::OffsetsForLeaderEpoch { leader, asked }, Response::OffsetsForLeaderEpoch { partitions }) => {
                 self.on_offsets_for_leader_epoch_response(now, leader, asked, partitions, out)
+            }
+            (Pending::TxnMarkers { transactional_id, .. }, Response::WriteTxnMarkers { results }) => {
+                self.on_txn_markers_result(now, &transactional_id, results, out)
             }
             (pending, response) => {
                 panic!("broker {} got {} for {pending:?}", self.id, response.api_name())
@@ -406,6 +465,11 @@ impl Actor for Broker {
                 self.group_coordinator.on_timer(now, timer, &mut coordinator_out);
                 self.apply_coordinator_out(now, coordinator_out, out);
             }
+            BrokerTimer::TxnCoordinator(timer) => {
+                let mut txn_out = Default::default();
+                self.txn_coordinator.on_timer(now, timer, &mut txn_out);
+                self.apply_txn_out(now, txn_out, out);
+            }
         }
     }
 
@@ -417,7 +481,9 @@ impl Actor for Broker {
         for id in orphans {
             self.unpark_fetch(id);
         }
-        self.delayed_produces.retain(|_, d| !matches!(d.reply, DelayedReply::Client { from, .. } if from == peer));
+        self.delayed_produces.retain(|_, d| {
+            !matches!(d.reply, DelayedReply::Client { from, .. } | DelayedReply::TxnMarkers { from, .. } if from == peer)
+        });
     }
 }
 

@@ -176,6 +176,20 @@ impl Broker {
                     self.group_coordinator.on_append_complete(now, purpose, error, &mut coordinator_out);
                     self.apply_coordinator_out(now, coordinator_out, out);
                 }
+                DelayedReply::TxnCoordinator(append) => {
+                    let error = partitions.first().map_or(ErrorCode::None, |p| p.error);
+                    let mut txn_out = Default::default();
+                    self.txn_coordinator.on_append_complete(now, *append, error, &mut txn_out);
+                    self.apply_txn_out(now, txn_out, out);
+                }
+                DelayedReply::TxnMarkers { from, correlation_id } => {
+                    let results = partitions.into_iter().map(|p| (p.tp, p.error)).collect();
+                    Self::respond(out, from, correlation_id, Response::WriteTxnMarkers { results })
+                }
+                DelayedReply::LocalTxnMarkers { transactional_id } => {
+                    let results = partitions.into_iter().map(|p| (p.tp, p.error)).collect();
+                    self.on_txn_markers_result(now, &transactional_id, results, out);
+                }
             }
             true
         } else {

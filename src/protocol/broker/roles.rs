@@ -66,12 +66,14 @@ impl Broker {
         out.record(Event::BecameLeader { tp: tp.clone(), leader_epoch: registration.leader_epoch });
         self.maybe_increment_high_watermark(now, tp, out);
         self.on_offsets_leadership(now, tp, true, out);
+        self.on_transaction_state_leadership(now, tp, true, out);
     }
 
     fn make_follower(&mut self, now: SimTime, tp: &TopicPartition, out: &mut Outbox<BrokerTimer>) {
         let registration = self.image.partitions[tp].clone();
         self.fail_delayed_produces_for(now, tp, out);
         self.on_offsets_leadership(now, tp, false, out);
+        self.on_transaction_state_leadership(now, tp, false, out);
         self.stop_fetching(tp);
         let state = self.partitions.get_mut(tp).expect("state created before roles");
         state.replicas = registration.replicas.clone();

@@ -90,7 +90,7 @@ impl Broker {
             tp: tp.clone(),
             error: ErrorCode::None,
             high_watermark: log.high_watermark(),
-            last_stable_offset: log.high_watermark(),
+            last_stable_offset: log.last_stable_offset(),
             log_start_offset: log.log_start_offset(),
             log_end_offset: log.log_end_offset(),
             diverging_epoch: None,
@@ -107,9 +107,25 @@ impl Broker {
                 return response;
             }
         }
-        let max_offset = if is_follower { log.log_end_offset() } else { response.last_stable_offset };
+        let max_offset = match (is_follower, request.isolation_level) {
+            (true, _) => log.log_end_offset(),
+            (false, IsolationLevel::ReadUncommitted) => log.high_watermark(),
+            (false, IsolationLevel::ReadCommitted) => response.last_stable_offset,
+        };
         match log.read(p.fetch_offset, p.partition_max_bytes, max_offset) {
-            Ok(batches) => response.batches = batches,
+            Ok(batches) => {
+                if !is_follower && request.isolation_level == IsolationLevel::ReadCommitted {
+                    // The aborted transactions overlapping what is returned, so the consumer can
+                    // drop their records (`FetchResponse.abortedTransactions`).
+                    let end = batches.last().map_or(p.fetch_offset, |b| b.next_offset());
+                    response.aborted_transactions = log
+                        .aborted_transactions(p.fetch_offset, end)
+                        .into_iter()
+                        .map(|a| (a.producer_id, a.first_offset))
+                        .collect();
+                }
+                response.batches = batches
+            }
             Err(_) => {
                 response.error = ErrorCode::OffsetOutOfRange;
                 return response;
@@ -155,7 +171,11 @@ impl Broker {
                 return true; // leadership moved: answer now with the error
             }
             let log = &self.disk.logs[&p.tp];
-            let max_offset = if request.replica_id.is_some() { log.log_end_offset() } else { log.high_watermark() };
+            let max_offset = match (request.replica_id.is_some(), request.isolation_level) {
+                (true, _) => log.log_end_offset(),
+                (false, IsolationLevel::ReadUncommitted) => log.high_watermark(),
+                (false, IsolationLevel::ReadCommitted) => log.last_stable_offset(),
+            };
             if p.fetch_offset > max_offset || p.fetch_offset < log.log_start_offset() {
                 return true;
             }
@@ -252,7 +272,7 @@ impl Broker {
         &mut self,
         from: NodeId,
         correlation_id: u64,
-        _isolation_level: IsolationLevel,
+        isolation_level: IsolationLevel,
         partitions: Vec<(TopicPartition, Option<LeaderEpoch>, OffsetSpec)>,
         out: &mut Outbox<BrokerTimer>,
     ) {
@@ -282,7 +302,10 @@ impl Broker {
                         if leader.leader_epoch_start_offset > log.high_watermark() {
                             return (tp, ErrorCode::OffsetNotAvailable, -1, -1);
                         }
-                        log.high_watermark()
+                        match isolation_level {
+                            IsolationLevel::ReadUncommitted => log.high_watermark(),
+                            IsolationLevel::ReadCommitted => log.last_stable_offset(),
+                        }
                     }
                 };
                 (tp, ErrorCode::None, offset, state.leader_epoch)

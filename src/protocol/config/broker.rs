@@ -197,6 +197,45 @@ pub const BROKER_KEYS: &[ConfigKey] = &[
         doc: "Largest session.timeout.ms a consumer may ask for.",
     },
     ConfigKey {
+        name: "transaction.state.log.num.partitions",
+        kind: ConfigType::Int,
+        default: Some("50"),
+        validator: Validator::AtLeast(1),
+        doc: "Partitions of __transaction_state; a transactional id's coordinator leads partition \
+              abs(hash(transactional.id)) % this.",
+    },
+    ConfigKey {
+        name: "transaction.state.log.replication.factor",
+        kind: ConfigType::Int,
+        default: Some("3"),
+        validator: Validator::AtLeast(1),
+        doc: "Replicas of each __transaction_state partition (capped at the broker count).",
+    },
+    ConfigKey {
+        name: "transaction.max.timeout.ms",
+        kind: ConfigType::Int,
+        default: Some("900000"),
+        validator: Validator::AtLeast(1),
+        doc: "Largest transaction.timeout.ms a producer may ask for (INVALID_TRANSACTION_TIMEOUT above).",
+    },
+    ConfigKey {
+        name: "transaction.abort.timed.out.transaction.cleanup.interval.ms",
+        kind: ConfigType::Int,
+        default: Some("10000"),
+        validator: Validator::AtLeast(1),
+        doc: "How often the transaction coordinator aborts transactions open longer than their timeout.",
+    },
+    ConfigKey {
+        name: "transaction.partition.verification.enable",
+        kind: ConfigType::Boolean,
+        default: Some("true"),
+        validator: Validator::None,
+        doc: "KIP-890 protection against late transactional writes. kafkasim models it as KIP-890 \
+              part 2: the coordinator bumps the producer epoch at every commit or abort and writes \
+              the markers with the new epoch, so a delayed produce of a finished transaction is \
+              fenced (INVALID_PRODUCER_EPOCH). false = the pre-KIP-890 protocol (zoo #8).",
+    },
+    ConfigKey {
         name: "metadata.version",
         kind: ConfigType::String,
         default: Some("4.0-IV3"),
@@ -314,6 +353,11 @@ pub struct BrokerConfig {
     pub group_initial_rebalance_delay_ms: u64,
     pub group_min_session_timeout_ms: u64,
     pub group_max_session_timeout_ms: u64,
+    pub transaction_state_log_num_partitions: i32,
+    pub transaction_state_log_replication_factor: i32,
+    pub transaction_max_timeout_ms: u64,
+    pub transaction_abort_timed_out_transaction_cleanup_interval_ms: u64,
+    pub transaction_partition_verification_enable: bool,
 }
 
 impl BrokerConfig {
@@ -352,6 +396,12 @@ impl BrokerConfig {
             group_initial_rebalance_delay_ms: c.unsigned("group.initial.rebalance.delay.ms"),
             group_min_session_timeout_ms: c.unsigned("group.min.session.timeout.ms"),
             group_max_session_timeout_ms: c.unsigned("group.max.session.timeout.ms"),
+            transaction_state_log_num_partitions: c.long("transaction.state.log.num.partitions") as i32,
+            transaction_state_log_replication_factor: c.long("transaction.state.log.replication.factor") as i32,
+            transaction_max_timeout_ms: c.unsigned("transaction.max.timeout.ms"),
+            transaction_abort_timed_out_transaction_cleanup_interval_ms: c
+                .unsigned("transaction.abort.timed.out.transaction.cleanup.interval.ms"),
+            transaction_partition_verification_enable: c.bool("transaction.partition.verification.enable"),
         }
     }
 

@@ -14,6 +14,7 @@
 
 use super::assignment::rebalance_protocol;
 use super::config::{ConsumerConfig, OffsetReset};
+use super::fetched_records::fetched_records;
 use super::group_membership::GroupMembership;
 use crate::history::{Event, PolledPartition};
 use crate::protocol::actor::Outbox;
@@ -70,6 +71,10 @@ pub struct KafkaConsumer {
     pub(super) assignment: BTreeMap<TopicPartition, PositionState>,
     /// Fetched records not yet returned by poll, per partition, oldest first.
     buffered: BTreeMap<TopicPartition, VecDeque<(Offset, ValueId)>>,
+    /// Where the position goes once a partition's buffered records are all returned, when the
+    /// fetch ended with batches poll never returns (markers, aborted records): (the position
+    /// after the last buffered record, the next fetch offset).
+    skip_after_buffered: BTreeMap<TopicPartition, (Offset, Offset)>,
     pub(super) inflight: BTreeMap<u64, Inflight>,
     fetching_from: BTreeSet<BrokerId>,
     next_correlation_id: u64,
@@ -99,6 +104,7 @@ impl KafkaConsumer {
             rng,
             assignment: BTreeMap::new(),
             buffered: BTreeMap::new(),
+            skip_after_buffered: BTreeMap::new(),
             inflight: BTreeMap::new(),
             fetching_from: BTreeSet::new(),
             next_correlation_id: 0,
@@ -253,6 +259,13 @@ impl KafkaConsumer {
             budget -= take;
             if let (Some(PositionState::Valid(position)), Some(last)) = (self.assignment.get_mut(tp), records.last()) {
                 *position = last.0 + 1;
+                if queue.is_empty() {
+                    if let Some((after, next)) = self.skip_after_buffered.remove(tp) {
+                        if after == *position {
+                            *position = next;
+                        }
+                    }
+                }
             }
             result.push(PolledPartition { tp: tp.clone(), records });
         }
@@ -586,15 +599,18 @@ impl KafkaConsumer {
             }
             match p.error {
                 ErrorCode::None => {
-                    let queue = self.buffered.entry(p.tp.clone()).or_default();
-                    for batch in &p.batches {
-                        if batch.control.is_some() {
-                            continue;
+                    let (records, next_fetch_offset) =
+                        fetched_records(&p.batches, &p.aborted_transactions, self.config.isolation_level, position);
+                    match records.last() {
+                        // Nothing to return: move past the markers and aborted records now.
+                        None => {
+                            self.assignment.insert(p.tp.clone(), PositionState::Valid(next_fetch_offset));
                         }
-                        for (offset, record) in batch.offsets_and_records() {
-                            if offset >= position {
-                                queue.push_back((offset, record.value));
+                        Some((last, _)) => {
+                            if next_fetch_offset > last + 1 {
+                                self.skip_after_buffered.insert(p.tp.clone(), (last + 1, next_fetch_offset));
                             }
+                            self.buffered.entry(p.tp.clone()).or_default().extend(records);
                         }
                     }
                 }

@@ -3,5 +3,6 @@
 
 pub mod assignment;
 pub mod config;
+pub mod fetched_records;
 pub mod group_membership;
 pub mod kafka_consumer;

@@ -164,10 +164,8 @@ impl GroupCoordinator {
         self.loaded.insert(partition);
         self.groups.retain(|id, _| partition_for_group(id, self.config.offsets_topic_num_partitions) != partition);
         for record in records {
-            let group = self
-                .groups
-                .entry(record.group_id().to_string())
-                .or_insert_with(|| GroupMetadata::new(record.group_id()));
+            let Some(group_id) = record.group_id() else { continue };
+            let group = self.groups.entry(group_id.to_string()).or_insert_with(|| GroupMetadata::new(group_id));
             match record {
                 InternalRecord::OffsetCommit { tp, offset, .. } => {
                     group.offsets.insert(tp.clone(), *offset);
@@ -206,6 +204,7 @@ impl GroupCoordinator {
                     }
                     group.state = if members.is_empty() { GroupState::Empty } else { GroupState::Stable };
                 }
+                InternalRecord::TransactionLog(_) => unreachable!("group_id() is None for transaction records"),
             }
         }
         for group in self.groups.values() {

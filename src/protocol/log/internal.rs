@@ -1,5 +1,6 @@
 //! Records of Kafka's internal topics, which the coordinators write to and reload from:
-//! `__consumer_offsets` (`GroupMetadataManager`'s offset-commit and group-metadata records).
+//! `__consumer_offsets` (`GroupMetadataManager`'s offset-commit and group-metadata records) and
+//! `__transaction_state` (`TransactionLog`'s transaction metadata records).
 //! Data records carry only a value id; these carry what the coordinator must recover after a
 //! failover.
 
@@ -30,12 +31,18 @@ pub enum InternalRecord {
         leader: Option<String>,
         members: Vec<MemberRecord>,
     },
+    /// A transactional id's state (`TransactionLogKey` / `TransactionLogValue`).
+    TransactionLog(crate::protocol::txn::metadata::TransactionMetadata),
 }
 
 impl InternalRecord {
-    pub fn group_id(&self) -> &str {
+    /// The group a `__consumer_offsets` record belongs to.
+    pub fn group_id(&self) -> Option<&str> {
         match self {
-            InternalRecord::OffsetCommit { group_id, .. } | InternalRecord::GroupMetadata { group_id, .. } => group_id,
+            InternalRecord::OffsetCommit { group_id, .. } | InternalRecord::GroupMetadata { group_id, .. } => {
+                Some(group_id)
+            }
+            InternalRecord::TransactionLog(_) => None,
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod epoch_cache;
 pub mod internal;
 pub mod partition_log;
 pub mod producer_state;
+pub mod txn_index;
 
 pub use batch::{ControlType, RecordBatch};
 pub use epoch_cache::LeaderEpochCache;

@@ -12,6 +12,7 @@
 use super::batch::RecordBatch;
 use super::epoch_cache::LeaderEpochCache;
 use super::producer_state::{ProducerState, SequenceCheck};
+use super::txn_index::{AbortedTxn, TxnIndex};
 use crate::protocol::types::*;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -48,6 +49,9 @@ pub struct PartitionLog {
     segment_bytes: u64,
     /// Idempotent producers seen in this log (derived from the batches).
     producer_state: ProducerState,
+    /// Open and aborted transactions (derived from the batches).
+    #[serde(default)]
+    txn_index: TxnIndex,
 }
 
 /// Kafka's default `log.segment.bytes` (1 GiB).
@@ -78,6 +82,7 @@ impl PartitionLog {
             size_bytes: 0,
             segment_bytes,
             producer_state: ProducerState::default(),
+            txn_index: TxnIndex::default(),
         }
     }
 
@@ -111,6 +116,23 @@ impl PartitionLog {
 
     pub fn producer_state(&self) -> &ProducerState {
         &self.producer_state
+    }
+
+    pub fn txn_index(&self) -> &TxnIndex {
+        &self.txn_index
+    }
+
+    /// The last stable offset: below the oldest open transaction and the high watermark
+    /// (`UnifiedLog.lastStableOffset`). read_committed consumers read only below it.
+    pub fn last_stable_offset(&self) -> Offset {
+        let lso = self.txn_index.first_unstable_offset().map_or(self.high_watermark, |f| f.min(self.high_watermark));
+        assert!(lso <= self.high_watermark, "LSO {lso} above the high watermark {}", self.high_watermark);
+        lso.max(self.log_start_offset)
+    }
+
+    /// Aborted transactions overlapping `[from, to)`, for a read_committed fetch.
+    pub fn aborted_transactions(&self, from: Offset, to: Offset) -> Vec<AbortedTxn> {
+        self.txn_index.aborted_in_range(from, to)
     }
 
     /// Whether the leader may append this batch of an idempotent producer.
@@ -164,6 +186,7 @@ impl PartitionLog {
         self.unflushed_messages += batch.record_count() as u64;
         self.log_end_offset = batch.next_offset();
         self.producer_state.update(&batch);
+        self.txn_index.update(&batch);
         self.batches.push_back(batch);
         self.assert_invariants();
     }
@@ -210,6 +233,7 @@ impl PartitionLog {
         self.recovery_point = self.recovery_point.min(offset);
         self.epoch_cache.truncate_from_end(offset);
         self.producer_state = ProducerState::rebuild(self.batches.iter());
+        self.txn_index = TxnIndex::rebuild(self.batches.iter());
         self.rebuild_segments_after_truncation();
         self.assert_invariants();
         removed

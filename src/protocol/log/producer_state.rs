@@ -98,14 +98,9 @@ impl ProducerState {
         SequenceCheck::Append
     }
 
-    /// Records an appended batch (leader or follower).
-    pub fn update(&mut self, batch: &RecordBatch) {
-        if !batch.has_producer_id() || batch.base_sequence == NO_SEQUENCE || batch.control.is_some() {
-            if let (true, Some(entry)) = (batch.control.is_some(), self.producers.get_mut(&batch.producer_id)) {
-                entry.producer_epoch = entry.producer_epoch.max(batch.producer_epoch);
-            }
-            return;
-        }
+    /// The entry of the batch's producer, moved to the batch's epoch if that is newer (a new
+    /// epoch's sequences start again at 0).
+    fn entry_at_epoch(&mut self, batch: &RecordBatch) -> &mut ProducerStateEntry {
         let entry = self
             .producers
             .entry(batch.producer_id)
@@ -114,6 +109,21 @@ impl ProducerState {
             entry.producer_epoch = batch.producer_epoch;
             entry.batches.clear();
         }
+        entry
+    }
+
+    /// Records an appended batch (leader or follower).
+    pub fn update(&mut self, batch: &RecordBatch) {
+        if !batch.has_producer_id() || batch.base_sequence == NO_SEQUENCE || batch.control.is_some() {
+            if batch.control.is_some() && batch.has_producer_id() {
+                // A marker records its producer's epoch even where the producer wrote nothing
+                // yet (`ProducerAppendInfo.appendEndTxnMarker`); with a newer epoch (KIP-890
+                // part 2 bumps it at every commit or abort) it fences the old one here.
+                self.entry_at_epoch(batch);
+            }
+            return;
+        }
+        let entry = self.entry_at_epoch(batch);
         entry.batches.push_back(BatchMetadata {
             first_sequence: batch.base_sequence,
             last_sequence: batch.last_sequence(),

@@ -394,6 +394,11 @@ impl RecordAccumulator {
         expired
     }
 
+    /// Removes every queued batch (`abortUndrainedBatches` when a transaction aborts).
+    pub fn drain_all(&mut self) -> Vec<ProducerBatch> {
+        self.queues.values_mut().flat_map(|q| q.drain(..)).collect()
+    }
+
     pub fn earliest_created_ms(&self) -> Option<SimTime> {
         self.queues.values().filter_map(|q| q.front()).map(|b| b.created_ms).min()
     }

@@ -135,6 +135,20 @@ pub const PRODUCER_KEYS: &[ConfigKey] = &[
         doc: "zstd level: -131072..22 (KIP-390).",
     },
     ConfigKey {
+        name: "transactional.id",
+        kind: ConfigType::String,
+        default: None,
+        validator: Validator::None,
+        doc: "Makes the producer transactional (implies idempotence); a newer producer with the same id fences it.",
+    },
+    ConfigKey {
+        name: "transaction.timeout.ms",
+        kind: ConfigType::Int,
+        default: Some("60000"),
+        validator: Validator::None,
+        doc: "How long a transaction may stay open before the coordinator aborts it.",
+    },
+    ConfigKey {
         name: "partitioner.class",
         kind: ConfigType::String,
         default: None,
@@ -188,6 +202,9 @@ pub struct ProducerConfig {
     /// `partitioner.*` and `batch.size`; the custom rules come from the scenario's
     /// `[producers.partitioner]` table.
     pub partitioner: PartitionerConfig,
+    /// `transactional.id`: Some for a transactional producer.
+    pub transactional_id: Option<String>,
+    pub transaction_timeout_ms: u64,
 }
 
 impl ProducerConfig {
@@ -221,6 +238,23 @@ impl ProducerConfig {
                     return fail("acks", "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.".into());
                 }
                 enable_idempotence = false;
+            }
+        }
+        let transactional_id = c.string("transactional.id").map(str::to_string);
+        if let Some(id) = &transactional_id {
+            if id.is_empty() {
+                return Err(ConfigError {
+                    key: "transactional.id".into(),
+                    message: "Invalid value  for configuration transactional.id: String must be non-empty".into(),
+                });
+            }
+            if !enable_idempotence {
+                // Kafka checks this after idempotence was settled: an explicit
+                // enable.idempotence=false, or acks/retries that silently turned it off.
+                return Err(ConfigError {
+                    key: "transactional.id".into(),
+                    message: "Cannot set a transactional.id without also enabling idempotence.".into(),
+                });
             }
         }
         let linger_ms = c.unsigned("linger.ms");
@@ -269,6 +303,8 @@ impl ProducerConfig {
             max_block_ms: c.unsigned("max.block.ms"),
             compression,
             partitioner,
+            transactional_id,
+            transaction_timeout_ms: c.unsigned("transaction.timeout.ms"),
         })
     }
 
@@ -302,9 +338,10 @@ impl ProducerConfig {
             codec => format!(" compression.type={codec}"),
         };
         format!(
-            "acks={} {}linger.ms={} batch.size={}{compression}",
+            "acks={} {}{}linger.ms={} batch.size={}{compression}",
             self.acks.as_kafka(),
             if self.enable_idempotence { "idempotent " } else { "" },
+            self.transactional_id.as_ref().map_or(String::new(), |id| format!("transactional.id={id} ")),
             self.linger_ms,
             self.batch_size
         )
@@ -344,6 +381,16 @@ mod tests {
         assert!(err.message.ends_with("Current value is 6."));
         let err = config(&[("acks", RawValue::String("2".into()))]).unwrap_err();
         assert!(err.message.contains("String must be one of"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_transactional_id_needs_idempotence() {
+        let c = config(&[("transactional.id", RawValue::String("tx".into()))]).unwrap();
+        assert_eq!((c.transactional_id.as_deref(), c.transaction_timeout_ms), (Some("tx"), 60_000));
+        for conflict in [("enable.idempotence", RawValue::Boolean(false)), ("acks", RawValue::String("1".into()))] {
+            let err = config(&[("transactional.id", RawValue::String("tx".into())), conflict]).unwrap_err();
+            assert_eq!(err.message, "Cannot set a transactional.id without also enabling idempotence.");
+        }
     }
 
     #[test]

@@ -20,6 +20,8 @@
 //! - A request unanswered for `request.timeout.ms`, or a lost connection, fails every request on
 //!   that connection: whether the broker appended them is unknown, so a later failure of such a
 //!   batch is reported as indefinite.
+//! - With `transactional.id`, the `TransactionManager` state machine (`transaction_manager.rs`,
+//!   glued in by `transactional.rs`) gates what may be sent: see there.
 
 use super::accumulator::{AccumulatorConfig, Appended, PartitionChooser, ProducerBatch, RecordAccumulator};
 use super::compression::{BatchCompressor, CompressionType};
@@ -29,6 +31,7 @@ use super::metrics::{ProducerMetrics, ProducerMetricsTotals};
 use super::partitioner::{
     collect_queue_sizes, NodeLatencyTracker, PartitionQueue, Partitioner, TopicPartitionsView, UNKNOWN_PARTITION,
 };
+use super::transaction_manager::{TransactionManager, TxnRequest};
 use crate::history::Event;
 use crate::protocol::actor::Outbox;
 use crate::protocol::client::connections::ConnectionStates;
@@ -42,6 +45,9 @@ use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
+#[path = "transactional.rs"]
+mod transactional;
+
 #[derive(Clone, Debug)]
 pub enum ProducerTimer {
     /// Run the sender: a batch lingered long enough, a backoff ended, or a timeout is due.
@@ -54,6 +60,7 @@ enum InflightKind {
     Metadata,
     InitProducerId,
     Produce { broker: BrokerId, batches: Vec<ProducerBatch> },
+    Txn(TxnRequest),
 }
 
 #[derive(Clone, Debug)]
@@ -94,6 +101,8 @@ pub struct KafkaProducer {
     next_correlation_id: u64,
     scheduled_wakeup_ms: Option<SimTime>,
     rng: ChaCha8Rng,
+    /// Some for a transactional producer (`transactional.id`).
+    txn: Option<TransactionManager>,
 }
 
 impl KafkaProducer {
@@ -112,6 +121,7 @@ impl KafkaProducer {
             compression_type: config.compression.compression_type,
             buffer_memory: config.buffer_memory,
         });
+        let txn = config.transactional_id.clone().map(|id| TransactionManager::new(id, config.transaction_timeout_ms));
         KafkaProducer {
             index,
             node_latency: NodeLatencyTracker::new(partitioner.availability_timeout_ms()),
@@ -130,6 +140,7 @@ impl KafkaProducer {
             next_correlation_id: 0,
             scheduled_wakeup_ms: None,
             rng,
+            txn,
         }
     }
 
@@ -162,6 +173,9 @@ impl KafkaProducer {
     /// `KafkaProducer.send`: the application hands over one record. If the send blocks, the
     /// record waits here; the application should not send again while [`Self::is_blocked`].
     pub fn send(&mut self, now: SimTime, topic: TopicName, record: Record, out: &mut Outbox<ProducerTimer>) {
+        if let Some(txn) = &mut self.txn {
+            txn.record_send(record.value);
+        }
         self.blocked.push_back(BlockedSend { topic, record, since_ms: now, partition: None });
         self.unblock(now, out);
         // KafkaProducer.doSend wakes the sender only when the append started a batch or filled
@@ -291,20 +305,25 @@ impl KafkaProducer {
             }
         }
         let connections = &self.connections;
-        if self.config.enable_idempotence && self.idempotence.producer_id().is_none() && !self.init_producer_id_inflight
+        if self.txn.is_some() {
+            self.run_transaction(now, out);
+        } else if self.config.enable_idempotence
+            && self.idempotence.producer_id().is_none()
+            && !self.init_producer_id_inflight
         {
             if let Some(broker) = self.metadata.next_broker(|b| connections.is_ready(b, now)) {
                 self.init_producer_id_inflight = true;
                 self.send_request(
                     now,
                     broker,
-                    Request::InitProducerId { transactional_id: None },
+                    Request::InitProducerId { transactional_id: None, transaction_timeout_ms: 0 },
                     InflightKind::InitProducerId,
                     out,
                 );
             }
         }
-        if self.config.enable_idempotence {
+        // A transactional producer's epoch belongs to its coordinator.
+        if self.config.enable_idempotence && self.txn.is_none() {
             self.idempotence.maybe_bump_epoch(&mut self.accumulator);
         }
         self.update_partitioner_load_stats(now);
@@ -316,6 +335,9 @@ impl KafkaProducer {
     /// Builds at most one request per broker; returns whether anything was sent.
     fn drain_one_round(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) -> bool {
         if self.config.enable_idempotence && self.idempotence.producer_id().is_none() {
+            return false;
+        }
+        if self.txn.as_ref().is_some_and(|t| !t.may_send_batches()) {
             return false;
         }
         let mut per_broker: BTreeMap<BrokerId, Vec<ProducerBatch>> = BTreeMap::new();
@@ -333,6 +355,9 @@ impl KafkaProducer {
             }
             if !self.accumulator.head_is_ready(&tp, now, self.config.linger_ms) {
                 continue;
+            }
+            if self.txn.as_mut().is_some_and(|t| !t.partition_added(&tp)) {
+                continue; // AddPartitionsToTxn first
             }
             if !self.may_send_head(&tp) {
                 continue;
@@ -397,13 +422,14 @@ impl KafkaProducer {
                     wire.producer_epoch = b.producer_epoch;
                     wire.base_sequence = seq;
                 }
+                wire.is_transactional = self.txn.is_some();
                 (b.tp.clone(), wire)
             })
             .collect();
         let request = Request::Produce(ProduceRequest {
             acks: self.config.acks,
             timeout_ms: self.config.request_timeout_ms,
-            transactional_id: None,
+            transactional_id: self.txn.as_ref().map(|t| t.transactional_id.clone()),
             partitions,
         });
         if self.config.acks == Acks::None {
@@ -490,6 +516,9 @@ impl KafkaProducer {
         if let Some(ready) = self.connections.next_ready_at(now) {
             next = Some(next.map_or(ready, |n| n.min(ready)));
         }
+        if let Some(retry) = self.txn.as_ref().and_then(|t| t.next_retry_ms()).filter(|r| *r > now) {
+            next = Some(next.map_or(retry, |n| n.min(retry)));
+        }
         if let Some(blocked) = self.blocked.front() {
             // A blocked `send` gives up after max.block.ms even if nothing else happens.
             let give_up = blocked.since_ms + self.config.max_block_ms;
@@ -540,6 +569,7 @@ impl KafkaProducer {
                     _ => None,
                 }),
                 InflightKind::InitProducerId => self.init_producer_id_inflight = false,
+                InflightKind::Txn(_) => self.txn.as_mut().expect("transactional").request_failed(now),
                 InflightKind::Produce { broker, batches } => {
                     self.release_inflight_slot(broker);
                     self.metadata.request_update();
@@ -589,6 +619,7 @@ impl KafkaProducer {
                 self.release_inflight_slot(broker);
                 self.complete_produce(now, batches, partitions, out);
             }
+            (InflightKind::Txn(request), response) => self.on_txn_response(now, request, response, out),
             (kind, response) => panic!("producer {} got {} for {kind:?}", self.index, response.api_name()),
         }
         self.run(now, out);
@@ -618,7 +649,7 @@ impl KafkaProducer {
             match response.error {
                 ErrorCode::None => self.complete_batch(batch, Some(response.base_offset), out),
                 ErrorCode::DuplicateSequenceNumber => self.complete_batch(batch, None, out),
-                ErrorCode::OutOfOrderSequenceNumber if self.config.enable_idempotence => {
+                ErrorCode::OutOfOrderSequenceNumber if self.config.enable_idempotence && self.txn.is_none() => {
                     // Either an earlier batch is unresolved (retry), or there is a real gap and
                     // the retry waits for a new epoch; both retry (KIP-360).
                     let _: OutOfOrderAction = self.idempotence.out_of_order(&batch);
@@ -661,6 +692,12 @@ impl KafkaProducer {
     }
 
     fn fail_batch(&mut self, batch: ProducerBatch, error: ErrorCode, out: &mut Outbox<ProducerTimer>) {
+        if let Some(txn) = &mut self.txn {
+            // Never sent: nothing to resolve. Sent: the partition may hold it (KIP-360).
+            if batch.base_sequence.is_some() || batch.maybe_written {
+                txn.on_batch_failed(error);
+            }
+        }
         self.idempotence.failed(&batch);
         self.metrics.records_failed(batch.records.len());
         self.accumulator.deallocate(&batch);

@@ -7,3 +7,4 @@ pub mod idempotence;
 pub mod kafka_producer;
 pub mod metrics;
 pub mod partitioner;
+pub mod transaction_manager;

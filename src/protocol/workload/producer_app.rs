@@ -1,12 +1,18 @@
 //! A producing application: sends records with unique values at `messages_per_sec` to one topic
-//! through a `KafkaProducer`, until the workload phase ends.
+//! (or round-robin over several) through a `KafkaProducer`, until the workload phase ends.
+//!
+//! A transactional producer (`transactional.id`) runs transactions back to back: begin, send
+//! `transaction_records` records, flush, then abort with probability `abort_ratio` (drawn from
+//! the run's seed) or commit. A failed send forces an abort; a fenced producer stops for good.
 
 use super::keys::{KeyChooser, KeyDistribution};
 use crate::protocol::actor::{Actor, Control, Outbox};
 use crate::protocol::message::Message;
 use crate::protocol::producer::config::ProducerConfig;
 use crate::protocol::producer::kafka_producer::{KafkaProducer, ProducerTimer};
+use crate::protocol::producer::transaction_manager::TxnState;
 use crate::protocol::types::*;
+use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -18,6 +24,14 @@ pub struct ProducerWorkload {
     pub key_names: Vec<String>,
     pub key_distribution: KeyDistribution,
     pub value_bytes: u32,
+    /// Every topic written, `topic` first; records go round-robin over them.
+    pub topics: Vec<TopicName>,
+    /// Records per transaction (transactional producers only).
+    pub transaction_records: u64,
+    /// Fraction of transactions aborted instead of committed.
+    pub abort_ratio: f64,
+    /// When the application starts sending (the process runs from the start).
+    pub start_ms: SimTime,
 }
 
 #[derive(Clone, Debug)]
@@ -37,6 +51,8 @@ pub struct ProducerApp {
     next_sequence: u64,
     stopped: bool,
     rng: ChaCha8Rng,
+    /// Records sent in the current transaction.
+    sent_in_transaction: u64,
 }
 
 impl ProducerApp {
@@ -52,7 +68,7 @@ impl ProducerApp {
             index,
             config,
             bootstrap,
-            vec![workload.topic.clone()],
+            workload.topics.clone(),
             ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0001),
         );
         ProducerApp {
@@ -64,6 +80,7 @@ impl ProducerApp {
             next_sequence: 0,
             stopped: false,
             rng: ChaCha8Rng::seed_from_u64(seed),
+            sent_in_transaction: 0,
         }
     }
 
@@ -98,8 +115,84 @@ impl ProducerApp {
         out.absorb(inner, ProducerAppTimer::Producer);
     }
 
+    /// The topic of the `n`th record.
+    fn topic_for(&self, n: u64) -> TopicName {
+        self.workload.topics[(n % self.workload.topics.len() as u64) as usize].clone()
+    }
+
+    /// Moves the transaction along; true when records may be sent now.
+    fn drive_transaction(&mut self, now: SimTime, out: &mut Outbox<ProducerAppTimer>) -> bool {
+        let Some(state) = self.producer.txn_state() else { return true };
+        match state {
+            TxnState::Uninitialized => {
+                self.with_producer(out, |p, o| p.init_transactions(now, o));
+                false
+            }
+            TxnState::Ready if !self.stopped => {
+                self.sent_in_transaction = 0;
+                let mut began = false;
+                self.with_producer(out, |p, o| began = p.begin_transaction(o));
+                began
+            }
+            TxnState::InTransaction => {
+                let full = self.sent_in_transaction >= self.workload.transaction_records;
+                if !(full || self.stopped) {
+                    return true;
+                }
+                // The application flushes before it decides (`producer.flush()`), so the records
+                // of an aborted transaction are in the log, with their ABORT marker after them.
+                if !self.producer.is_idle() {
+                    return false;
+                }
+                let abort = self.rng.gen_bool(self.workload.abort_ratio.clamp(0.0, 1.0));
+                self.with_producer(out, |p, o| {
+                    if abort {
+                        p.abort_transaction(now, o);
+                    } else {
+                        p.commit_transaction(now, o);
+                    }
+                });
+                false
+            }
+            TxnState::AbortableError => {
+                self.with_producer(out, |p, o| {
+                    p.abort_transaction(now, o);
+                });
+                false
+            }
+            _ => false,
+        }
+    }
+
     fn on_tick(&mut self, now: SimTime, out: &mut Outbox<ProducerAppTimer>) {
-        if self.stopped {
+        if now < self.workload.start_ms {
+            out.set_timer(self.workload.start_ms, ProducerAppTimer::Tick);
+            return;
+        }
+        let transactional = self.producer.txn_state().is_some();
+        if transactional {
+            let may_send = self.drive_transaction(now, out);
+            match self.producer.txn_state() {
+                // Fenced: this producer is done for good.
+                Some(TxnState::FatalError) => return,
+                // Keep driving until the last transaction has ended.
+                Some(state) if self.stopped => {
+                    if state != TxnState::Ready {
+                        out.set_timer(now + self.tick_interval_ms(), ProducerAppTimer::Tick);
+                    }
+                    return;
+                }
+                _ => {}
+            }
+            if !may_send {
+                // No catch-up burst after waiting for a commit or abort.
+                let start = *self.start_ms.get_or_insert(now);
+                let due = (((now - start) as f64 + 1.0) * self.workload.messages_per_sec / 1000.0).floor() as u64;
+                self.sent = self.sent.max(due);
+                out.set_timer(now + self.tick_interval_ms(), ProducerAppTimer::Tick);
+                return;
+            }
+        } else if self.stopped {
             return;
         }
         let start = *self.start_ms.get_or_insert(now);
@@ -110,11 +203,16 @@ impl ProducerApp {
             self.sent = self.sent.max(due);
         }
         while self.sent < due && !self.producer.is_blocked() {
+            if transactional && self.sent_in_transaction >= self.workload.transaction_records {
+                self.sent = due;
+                break;
+            }
             let value = ValueId { producer: self.producer.index, sequence: self.next_sequence };
             let record = Record::data(self.keys.choose(&mut self.rng), value, self.workload.value_bytes, now);
+            let topic = self.topic_for(self.sent);
             self.sent += 1;
+            self.sent_in_transaction += 1;
             self.next_sequence += 1;
-            let topic = self.workload.topic.clone();
             self.with_producer(out, |p, o| p.send(now, topic, record, o));
         }
         out.set_timer(now + self.tick_interval_ms(), ProducerAppTimer::Tick);
@@ -147,9 +245,14 @@ impl Actor for ProducerApp {
         self.with_producer(out, |p, o| p.on_disconnect(now, peer, o));
     }
 
-    fn on_control(&mut self, _now: SimTime, control: Control, _out: &mut Outbox<ProducerAppTimer>) {
+    fn on_control(&mut self, now: SimTime, control: Control, out: &mut Outbox<ProducerAppTimer>) {
         if control == Control::StopWorkload {
             self.stopped = true;
+            // A transaction in progress still ends (commit or abort, as the ratio says).
+            if self.producer.txn_state().is_some() {
+                self.drive_transaction(now, out);
+                out.set_timer(now + self.tick_interval_ms(), ProducerAppTimer::Tick);
+            }
         }
     }
 }
