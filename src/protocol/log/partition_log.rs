@@ -374,6 +374,13 @@ impl PartitionLog {
             self.log_end_offset
         );
         assert!(self.recovery_point <= self.log_end_offset);
+        // An open transaction starts at a batch this log holds: LSO <= HW <= LEO follows.
+        assert!(
+            self.txn_index.first_unstable_offset().is_none_or(|f| f < self.log_end_offset),
+            "open transaction from {:?} at or past the log end {}",
+            self.txn_index.first_unstable_offset(),
+            self.log_end_offset
+        );
         debug_assert!(
             self.batches.iter().zip(self.batches.iter().skip(1)).all(|(a, b)| a.next_offset() == b.base_offset),
             "batches must be contiguous"
