@@ -11,7 +11,7 @@ pub use jsonl::{read_jsonl, trace_sha256, write_jsonl, JsonlError};
 
 use crate::protocol::errors::ErrorCode;
 use crate::protocol::log::batch::ControlType;
-use crate::protocol::producer::metrics::ProducerMetricsTotals;
+use crate::protocol::producer::metrics::{ProducerMetricsSample, ProducerMetricsTotals};
 use crate::protocol::types::*;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -343,6 +343,9 @@ pub struct FinalState {
 pub struct ProducerFinal {
     pub name: String,
     pub metrics: ProducerMetricsTotals,
+    /// The totals once per simulated second of activity, for metrics over time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<ProducerMetricsSample>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -13,6 +13,16 @@ pub struct ProducerMetricsRow {
     pub producer: String,
     #[serde(flatten)]
     pub rates: ProducerMetricRates,
+    /// The same metrics per sample window (about a second of simulated time each), ending at
+    /// `end_ms`: how a fault shows in the send rate, latency and retries as it happens.
+    pub over_time: Vec<WindowRates>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WindowRates {
+    pub end_ms: u64,
+    #[serde(flatten)]
+    pub rates: ProducerMetricRates,
 }
 
 /// The rates of every producer still running at the end of `history`.
@@ -24,6 +34,14 @@ pub fn producer_metrics(history: &History) -> Vec<ProducerMetricsRow> {
         .map(|p| ProducerMetricsRow {
             producer: p.name.clone(),
             rates: p.metrics.rates(history.meta.workload_end_ms.saturating_sub(p.metrics.started_ms)),
+            over_time: p
+                .samples
+                .windows(2)
+                .map(|w| WindowRates {
+                    end_ms: w[1].at_ms,
+                    rates: w[1].totals.since(&w[0].totals).rates(w[1].at_ms - w[0].at_ms),
+                })
+                .collect(),
         })
         .collect()
 }
@@ -98,6 +116,7 @@ mod tests {
                 records_bytes_compressed: 10_000,
                 ..Default::default()
             },
+            samples: Vec::new(),
         });
         let rows = producer_metrics(&history);
         assert_eq!(rows.len(), 1);

@@ -394,9 +394,11 @@ impl SimCluster {
             .filter_map(|node| match &node.process {
                 Process::Producer { slot, .. } => {
                     let guard = slot.lock().expect("slot lock");
-                    guard
-                        .as_ref()
-                        .map(|app| ProducerFinal { name: node.name.clone(), metrics: app.producer().metrics() })
+                    guard.as_ref().map(|app| ProducerFinal {
+                        name: node.name.clone(),
+                        metrics: app.producer().metrics(),
+                        samples: app.producer().metrics_samples().to_vec(),
+                    })
                 }
                 _ => None,
             })

@@ -27,7 +27,7 @@ use super::accumulator::{AccumulatorConfig, Appended, PartitionChooser, Producer
 use super::compression::{BatchCompressor, CompressionType};
 use super::config::ProducerConfig;
 use super::idempotence::{IdempotenceState, OutOfOrderAction};
-use super::metrics::{ProducerMetrics, ProducerMetricsTotals};
+use super::metrics::{ProducerMetrics, ProducerMetricsSample, ProducerMetricsTotals};
 use super::partitioner::{
     collect_queue_sizes, NodeLatencyTracker, PartitionQueue, Partitioner, TopicPartitionsView, UNKNOWN_PARTITION,
 };
@@ -152,6 +152,11 @@ impl KafkaProducer {
     /// The producer's metrics since its process started.
     pub fn metrics(&self) -> ProducerMetricsTotals {
         self.metrics.totals()
+    }
+
+    /// The totals snapshotted every `METRICS_SAMPLE_INTERVAL_MS` of simulated time.
+    pub fn metrics_samples(&self) -> &[ProducerMetricsSample] {
+        self.metrics.samples()
     }
 
     /// Whether `send` would block now: an earlier send still waits for metadata or memory.
@@ -294,6 +299,7 @@ impl KafkaProducer {
 
     /// The sender loop: metadata, producer id, draining ready batches, expiring old ones.
     pub fn run(&mut self, now: SimTime, out: &mut Outbox<ProducerTimer>) {
+        self.metrics.maybe_sample(now);
         self.expire_batches(now, out);
         self.unblock(now, out);
         let connections = &self.connections;

@@ -71,6 +71,27 @@ pub struct ProducerMetricRates {
 }
 
 impl ProducerMetricsTotals {
+    /// What happened between `earlier` and these totals, as totals (the latency maximum and
+    /// p99 are not windowed: they stay those of the whole run so far).
+    pub fn since(&self, earlier: &ProducerMetricsTotals) -> ProducerMetricsTotals {
+        ProducerMetricsTotals {
+            started_ms: earlier.started_ms,
+            records_sent: self.records_sent - earlier.records_sent,
+            records_retried: self.records_retried - earlier.records_retried,
+            records_failed: self.records_failed - earlier.records_failed,
+            requests: self.requests - earlier.requests,
+            request_latency_sum_ms: self.request_latency_sum_ms - earlier.request_latency_sum_ms,
+            request_latency_max_ms: self.request_latency_max_ms,
+            request_latency_p99_ms: self.request_latency_p99_ms,
+            batches: self.batches - earlier.batches,
+            batch_bytes: self.batch_bytes - earlier.batch_bytes,
+            records_bytes_uncompressed: self.records_bytes_uncompressed - earlier.records_bytes_uncompressed,
+            records_bytes_compressed: self.records_bytes_compressed - earlier.records_bytes_compressed,
+            batch_queue_time_sum_ms: self.batch_queue_time_sum_ms - earlier.batch_queue_time_sum_ms,
+            batch_queue_time_max_ms: self.batch_queue_time_max_ms,
+        }
+    }
+
     /// Rates per second over `elapsed_ms`, averages per request or batch (0 when there was none).
     pub fn rates(&self, elapsed_ms: SimTime) -> ProducerMetricRates {
         let per_second = |n: u64| if elapsed_ms == 0 { 0.0 } else { n as f64 * 1000.0 / elapsed_ms as f64 };
@@ -94,16 +115,41 @@ impl ProducerMetricsTotals {
     }
 }
 
+/// How often the producer snapshots its totals, in simulated time. Kafka samples its rates in
+/// `metrics.sample.window.ms` windows (30 s); one second shows a fault's effect as it happens.
+pub const METRICS_SAMPLE_INTERVAL_MS: SimTime = 1000;
+
+/// The totals at one instant: the rates between two samples are the metrics over that window.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerMetricsSample {
+    pub at_ms: SimTime,
+    pub totals: ProducerMetricsTotals,
+}
+
 /// Collects the samples behind [`ProducerMetricsTotals`].
 #[derive(Clone, Debug, Default)]
 pub struct ProducerMetrics {
     totals: ProducerMetricsTotals,
     request_latencies_ms: Vec<u32>,
+    samples: Vec<ProducerMetricsSample>,
 }
 
 impl ProducerMetrics {
     pub fn new(started_ms: SimTime) -> ProducerMetrics {
         ProducerMetrics { totals: ProducerMetricsTotals { started_ms, ..Default::default() }, ..Default::default() }
+    }
+
+    /// Snapshots the totals when a sample interval has passed since the last snapshot (the
+    /// producer calls this on every sender pass; a quiet producer takes no samples).
+    pub fn maybe_sample(&mut self, now: SimTime) {
+        let due = self.samples.last().map_or(self.totals.started_ms, |s| s.at_ms) + METRICS_SAMPLE_INTERVAL_MS;
+        if now >= due {
+            self.samples.push(ProducerMetricsSample { at_ms: now, totals: self.totals.clone() });
+        }
+    }
+
+    pub fn samples(&self) -> &[ProducerMetricsSample] {
+        &self.samples
     }
 
     pub fn records_sent(&mut self, records: usize) {
@@ -186,6 +232,23 @@ mod tests {
         assert_eq!((rates.record_retry_rate, rates.record_error_rate), (5.0, 1.0));
         let json = serde_json::to_string(&rates).unwrap();
         assert!(json.contains("\"record-send-rate\":150.0"), "{json}");
+    }
+
+    #[test]
+    fn samples_are_taken_once_per_interval_and_window_rates_come_from_their_differences() {
+        let mut m = ProducerMetrics::new(100);
+        m.maybe_sample(500);
+        assert!(m.samples().is_empty(), "the first interval has not passed");
+        m.records_sent(10);
+        m.maybe_sample(1100);
+        m.records_sent(30);
+        m.maybe_sample(1500);
+        m.maybe_sample(2150);
+        let samples = m.samples();
+        assert_eq!(samples.iter().map(|s| s.at_ms).collect::<Vec<_>>(), vec![1100, 2150]);
+        let window = samples[1].totals.since(&samples[0].totals);
+        assert_eq!(window.records_sent, 30);
+        assert_eq!(window.rates(samples[1].at_ms - samples[0].at_ms).record_send_rate, 30.0 * 1000.0 / 1050.0);
     }
 
     #[test]
