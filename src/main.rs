@@ -97,6 +97,48 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         check: Option<String>,
     },
+    /// The teaching labs (labs/NN-topic/): list them, step through one, or check them all.
+    Lab {
+        #[command(subcommand)]
+        command: LabCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LabCommand {
+    /// List the labs.
+    List {
+        #[arg(long, default_value = "labs")]
+        dir: PathBuf,
+    },
+    /// Step through a lab's checkpoints (waits for Enter at each; type `help` there).
+    Run {
+        /// The lab's number (4, 04) or directory name (04-fault-tolerance).
+        lab: String,
+        /// Run straight through without waiting (also when stdin is not a terminal).
+        #[arg(long)]
+        no_pause: bool,
+        #[arg(long, default_value = "labs")]
+        dir: PathBuf,
+        /// Where experiment files and plots go.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+    },
+    /// Run every lab (or the ones named) and assert each checkpoint's expected state: exit 1 on a miss.
+    Check {
+        labs: Vec<String>,
+        #[arg(long, default_value = "labs")]
+        dir: PathBuf,
+    },
+    /// Regenerate the book's figures (book/src/generated/), or with --check fail when they are stale.
+    BookFigures {
+        #[arg(long, default_value = "labs")]
+        dir: PathBuf,
+        #[arg(long, default_value = "book/src/generated")]
+        out: PathBuf,
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 enum Failure {
@@ -224,6 +266,104 @@ fn shrink(
     Ok(ExitCode::SUCCESS)
 }
 
+fn load_lab(dir: &Path) -> Result<kafkasim::lab::lab_file::Lab, Failure> {
+    kafkasim::lab::lab_file::load_lab(dir).map_err(|e| Failure::Input(e.render()))
+}
+
+fn lab_dirs(dir: &Path, which: &[String]) -> Result<Vec<PathBuf>, Failure> {
+    use kafkasim::lab::catalog;
+    if which.is_empty() {
+        catalog::lab_dirs(dir).map_err(|e| Failure::Input(format!("cannot list the labs in {}: {e}", dir.display())))
+    } else {
+        which.iter().map(|w| catalog::find_lab(dir, w).map_err(Failure::Input)).collect()
+    }
+}
+
+fn lab(command: LabCommand) -> Result<ExitCode, Failure> {
+    use kafkasim::lab::session;
+    let bug = |e: kafkasim::sim::RunError| Failure::Bug(e.to_string());
+    match command {
+        LabCommand::List { dir } => {
+            for d in lab_dirs(&dir, &[])? {
+                let lab = load_lab(&d)?;
+                println!("{:<36} {} ({} checkpoints)", lab.id, lab.title, lab.checkpoints.len());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        LabCommand::Run { lab, no_pause, dir, out } => {
+            use std::io::IsTerminal;
+            let lab = load_lab(&lab_dirs(&dir, &[lab])?[0])?;
+            let pause = !no_pause && std::io::stdin().is_terminal();
+            let options = session::WalkOptions { pause, reports_dir: out, plots: true };
+            let stdin = std::io::stdin();
+            let mut input = stdin.lock();
+            let mut stdout = std::io::stdout();
+            session::walk(&lab, &options, &mut input, &mut stdout).map_err(|e| match e {
+                session::WalkError::Run(e) => Failure::Bug(e.to_string()),
+                session::WalkError::Io(e) => Failure::Input(format!("kafkasim lab run: {e}")),
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        LabCommand::Check { labs, dir } => {
+            let started = Instant::now();
+            let mut failed = false;
+            for d in lab_dirs(&dir, &labs)? {
+                let lab = load_lab(&d)?;
+                let lab_started = Instant::now();
+                let outcome = session::check_lab(&lab).map_err(bug)?;
+                let misses = outcome.misses();
+                let secs = lab_started.elapsed().as_secs_f64();
+                if misses.is_empty() {
+                    println!(
+                        "ok   {:<36} {} checkpoints, {} expectations ({secs:.1} s)",
+                        lab.id,
+                        outcome.checkpoints.len(),
+                        outcome.expectations()
+                    );
+                } else {
+                    failed = true;
+                    for m in misses {
+                        println!("FAIL {m}");
+                    }
+                }
+            }
+            println!("lab check: {} in {:.1} s", if failed { "FAILED" } else { "ok" }, started.elapsed().as_secs_f64());
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        LabCommand::BookFigures { dir, out, check } => {
+            let mut stale = Vec::new();
+            for d in lab_dirs(&dir, &[])? {
+                let lab = load_lab(&d)?;
+                let (name, text) = kafkasim::lab::book_figures::lab_figures(&lab).map_err(bug)?;
+                let path = out.join(&name);
+                if check {
+                    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                        stale.push(path.display().to_string());
+                    }
+                } else {
+                    std::fs::create_dir_all(&out)
+                        .map_err(|e| Failure::Input(format!("cannot create {}: {e}", out.display())))?;
+                    std::fs::write(&path, text)
+                        .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))?;
+                    println!("wrote {}", path.display());
+                }
+            }
+            if stale.is_empty() {
+                if check {
+                    println!("the book's figures are current");
+                }
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!(
+                    "stale figures (regenerate with `kafkasim lab book-figures` and commit): {}",
+                    stale.join(", ")
+                );
+                Ok(ExitCode::from(1))
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -265,6 +405,7 @@ fn main() -> ExitCode {
         }),
         Some(Command::Sweep { file, seeds, jobs, shard, json, merge }) => sweep(file, seeds, jobs, shard, json, merge),
         Some(Command::Shrink { file, seed, out, max_runs, check }) => shrink(&file, seed, out, max_runs, check),
+        Some(Command::Lab { command }) => lab(command),
     };
     match result {
         Ok(code) => code,
