@@ -48,9 +48,13 @@ pub struct ClusterAt {
 }
 
 impl ClusterAt {
-    /// Partitions whose ISR is smaller than their replica set (Kafka's UnderReplicatedPartitions).
-    pub fn under_replicated(&self) -> usize {
-        self.partitions.values().filter(|p| p.isr.len() < p.replicas.len()).count()
+    /// Partitions whose ISR is smaller than their replica set: Kafka's UnderReplicatedPartitions
+    /// (which counts internal topics such as `__consumer_offsets` too), or of one topic.
+    pub fn under_replicated(&self, topic: Option<&str>) -> usize {
+        self.partitions
+            .values()
+            .filter(|p| topic.is_none_or(|t| &*p.tp.topic == t) && p.isr.len() < p.replicas.len())
+            .count()
     }
 
     /// Partitions with no leader (Kafka's OfflinePartitionsCount).
@@ -217,7 +221,7 @@ mod tests {
         let at = |t| cluster_at(&h, t);
         assert_eq!(at(15).partitions[&tp].isr, vec![BrokerId(1), BrokerId(2), BrokerId(3)]);
         assert_eq!(at(20).partitions[&tp].isr, vec![BrokerId(1), BrokerId(3)]);
-        assert_eq!(at(20).under_replicated(), 1);
+        assert_eq!(at(20).under_replicated(None), 1);
         assert_eq!(at(25).leader_changes.get(&tp), None);
         assert_eq!(at(30).leader_changes[&tp], 1);
         assert!(at(5).partitions.is_empty());

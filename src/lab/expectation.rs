@@ -21,7 +21,8 @@ pub enum Subject {
     HighWatermark(TopicPartition),
     ReplicaHighWatermark(TopicPartition, BrokerId),
     LogEndOffset(TopicPartition, BrokerId),
-    UnderReplicated,
+    /// Kafka's UnderReplicatedPartitions (internal topics included), or of one topic.
+    UnderReplicated(Option<String>),
     Offline,
     Lag(String),
     Committed(String, TopicPartition),
@@ -49,7 +50,7 @@ pub enum Subject {
 }
 
 pub const SUBJECT_FORMS: &str = "isr T-P | leader T-P | leader-epoch T-P | hw T-P [broker-N] | leo T-P broker-N | \
-under-replicated | offline | lag GROUP | committed GROUP T-P | sent | acked | failed | errors KAFKA_ERROR | \
+under-replicated [TOPIC] | offline | lag GROUP | committed GROUP T-P | sent | acked | failed | errors KAFKA_ERROR | \
 records T-P | skew TOPIC | leader-changes T-P | unclean-elections | truncated-records | rebalances GROUP | \
 revoked GROUP | unowned-ms GROUP | check NAME | findings NAME | metric PRODUCER METRIC | alert NAME";
 
@@ -88,7 +89,8 @@ impl Subject {
                 arity(3)?;
                 Subject::LogEndOffset(tp(1)?, names.broker(words[2])?)
             }
-            "under-replicated" => arity(1).map(|_| Subject::UnderReplicated)?,
+            "under-replicated" if words.len() == 2 => Subject::UnderReplicated(Some(names.topic(words[1])?)),
+            "under-replicated" => arity(1).map(|_| Subject::UnderReplicated(None))?,
             "offline" => arity(1).map(|_| Subject::Offline)?,
             "lag" => arity(2).and(names.group(words[1]).map(Subject::Lag))?,
             "committed" => {
@@ -156,7 +158,7 @@ impl Subject {
     /// A numeric subject read from the cluster state alone (what an alert rule may use).
     pub fn number_at(&self, state: &ClusterAt) -> Option<f64> {
         Some(match self {
-            Subject::UnderReplicated => state.under_replicated() as f64,
+            Subject::UnderReplicated(topic) => state.under_replicated(topic.as_deref()) as f64,
             Subject::Offline => state.offline() as f64,
             Subject::Lag(group) => state.group_lag(group) as f64,
             Subject::Sent => state.sent as f64,

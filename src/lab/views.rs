@@ -94,7 +94,8 @@ pub fn render_replicas(state: &ClusterAt) -> String {
         "{:<16} {:<10} {:<8} {:<10} {:>15} {:>15} {:>10}\n",
         "TOPIC", "PARTITION", "BROKER", "ROLE", "LOG-END-OFFSET", "HIGH-WATERMARK", "LAG"
     );
-    for (tp, p) in &state.partitions {
+    // Internal topics (`__consumer_offsets`) would bury the lab's own partitions.
+    for (tp, p) in state.partitions.iter().filter(|(tp, _)| !tp.topic.starts_with("__")) {
         let leader_leo = p.leader.and_then(|l| state.replicas.get(&(tp.clone(), l))).map(|r| r.log_end_offset);
         for broker in &p.replicas {
             let r = state.replicas.get(&(tp.clone(), *broker)).copied().unwrap_or_default();
