@@ -82,7 +82,8 @@ impl ClusterAt {
 }
 
 /// Folds history entries into a `ClusterAt`, one at a time, so that a caller can sample the
-/// state at many times in one pass (the alert rules do).
+/// state at many times in one pass (the alert rules and the checkpoint scan do).
+#[derive(Clone)]
 pub struct ClusterFold<'h> {
     history: &'h History,
     group_of: BTreeMap<NodeId, String>,

@@ -28,6 +28,24 @@ struct RawLab {
     alerts: Vec<RawAlert>,
     #[serde(default)]
     checkpoints: Vec<Spanned<RawCheckpoint>>,
+    #[serde(default)]
+    compare: Vec<RawComparison>,
+}
+
+/// Another scenario the lab contrasts with its own (the fixed protocol, the other setting), run
+/// to its end and judged there.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComparison {
+    name: String,
+    scenario_file: Spanned<String>,
+    #[serde(default)]
+    show: Vec<Spanned<String>>,
+    explain: String,
+    #[serde(default)]
+    question: Option<String>,
+    #[serde(default)]
+    expect: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -104,6 +122,19 @@ pub struct Checkpoint {
     pub expect: Vec<Expectation>,
 }
 
+/// A contrasting scenario (`[[compare]]`): its views and expectations are taken at its end.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    pub name: String,
+    pub scenario_path: PathBuf,
+    pub raw_scenario: RawScenario,
+    pub scenario: Scenario,
+    pub show: Vec<View>,
+    pub explain: String,
+    pub question: Option<String>,
+    pub expect: Vec<Expectation>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Lab {
     /// The directory name, e.g. `04-fault-tolerance`.
@@ -118,6 +149,7 @@ pub struct Lab {
     pub scrape_interval_ms: u64,
     pub alerts: Vec<AlertRule>,
     pub checkpoints: Vec<Checkpoint>,
+    pub comparisons: Vec<Comparison>,
 }
 
 impl Lab {
@@ -212,6 +244,31 @@ pub fn parse_lab(dir: &Path, file: &str, text: &str) -> Result<Lab, ScenarioErro
             expect,
         });
     }
+    let mut comparisons = Vec::new();
+    for c in &raw.compare {
+        let full = dir.join(c.scenario_file.get_ref());
+        let scenario_text = std::fs::read_to_string(&full)
+            .map_err(|e| error(c.scenario_file.span(), format!("cannot read the scenario {}: {e}", full.display())))?;
+        let (raw_scenario, scenario) = parse_scenario(&full.display().to_string(), &scenario_text)?;
+        let names = LabNames::of(&scenario);
+        let show =
+            c.show.iter().map(|v| View::parse(v.get_ref()).map_err(|m| error(v.span(), m))).collect::<Result<_, _>>()?;
+        let expect = c
+            .expect
+            .iter()
+            .map(|e| Expectation::parse(e.get_ref(), &names).map_err(|m| error(e.span(), m)))
+            .collect::<Result<_, _>>()?;
+        comparisons.push(Comparison {
+            name: c.name.clone(),
+            scenario_path: full,
+            raw_scenario,
+            scenario,
+            show,
+            explain: c.explain.trim().to_string(),
+            question: c.question.as_ref().map(|q| q.trim().to_string()),
+            expect,
+        });
+    }
     let id = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
     Ok(Lab {
         id,
@@ -224,5 +281,6 @@ pub fn parse_lab(dir: &Path, file: &str, text: &str) -> Result<Lab, ScenarioErro
         scrape_interval_ms: raw.scrape_interval_ms.map_or(1000, |s| *s.get_ref()),
         alerts,
         checkpoints,
+        comparisons,
     })
 }

@@ -3,13 +3,13 @@
 //! checkpoint's expected state (`kafkasim lab check`); `walk` steps a learner through the
 //! checkpoints (`kafkasim lab run`), taking commands at each one.
 
-use super::cluster_at::cluster_at;
+use super::cluster_at::{cluster_at, ClusterAt};
 use super::evidence::Evidence;
 use super::experiment::{add_fault, FaultCommand, FAULT_COMMANDS};
 use super::expectation::Verdict;
-use super::lab_file::{Lab, View};
+use super::lab_file::{Comparison, Lab, View};
 use super::run::{execute, RunReport};
-use super::trigger::{find, Cursor, Trigger};
+use super::trigger::{Scanner, Trigger};
 use super::views::{render_partition_changes, render_view};
 use crate::check::CheckVerdict;
 use crate::protocol::types::SimTime;
@@ -42,18 +42,11 @@ pub fn lab_seed(lab: &Lab) -> u64 {
     lab.scenario.seed.unwrap_or(1)
 }
 
-/// Each checkpoint's time in this run, in order; None when its event never happened (then the
-/// later checkpoints are searched from the previous one found).
-pub fn locate(lab: &Lab, evidence: &Evidence) -> Vec<Option<SimTime>> {
-    let mut cursor = Cursor::default();
-    lab.checkpoints
-        .iter()
-        .map(|c| {
-            let (time, next) = find(evidence.history, &evidence.alerts, &c.trigger, cursor)?;
-            cursor = next;
-            Some(time)
-        })
-        .collect()
+/// Each checkpoint's time in this run and the cluster state then, in order; None when its event
+/// never happened (the later checkpoints are then searched from the previous one found).
+pub fn locate(lab: &Lab, evidence: &Evidence) -> Vec<Option<(SimTime, ClusterAt)>> {
+    let mut scanner = Scanner::new(evidence.history);
+    lab.checkpoints.iter().map(|c| scanner.find(&c.trigger, &evidence.alerts)).collect()
 }
 
 pub struct CheckpointOutcome {
@@ -113,15 +106,12 @@ pub fn evaluate(lab: &Lab, run: &LabRun) -> LabOutcome {
         .checkpoints
         .iter()
         .zip(&times)
-        .map(|(c, time)| {
-            let verdicts = match time {
-                Some(t) => {
-                    let state = cluster_at(&run.report.history, *t);
-                    c.expect.iter().map(|e| e.evaluate(&evidence, &state)).collect()
-                }
+        .map(|(c, found)| {
+            let verdicts = match found {
+                Some((_, state)) => c.expect.iter().map(|e| e.evaluate(&evidence, state)).collect(),
                 None => Vec::new(),
             };
-            CheckpointOutcome { name: c.name.clone(), time_ms: *time, verdicts }
+            CheckpointOutcome { name: c.name.clone(), time_ms: found.as_ref().map(|(t, _)| *t), verdicts }
         })
         .collect();
     LabOutcome {
@@ -132,10 +122,32 @@ pub fn evaluate(lab: &Lab, run: &LabRun) -> LabOutcome {
     }
 }
 
-/// Runs the lab's scenario and checks every checkpoint's expectations.
+/// Runs a `[[compare]]` scenario and evaluates its expectations at its end.
+pub fn run_comparison(comparison: &Comparison) -> Result<(LabRun, CheckpointOutcome), RunError> {
+    let seed = comparison.scenario.seed.unwrap_or(1);
+    let run = LabRun::execute(comparison.raw_scenario.clone(), comparison.scenario.clone(), seed)?;
+    let evidence = Evidence::new(&run.report.history, &run.report.outcomes, &[], 1000);
+    let end = run.report.history.meta.end_ms;
+    let state = cluster_at(&run.report.history, end);
+    let verdicts = comparison.expect.iter().map(|e| e.evaluate(&evidence, &state)).collect();
+    let outcome = CheckpointOutcome { name: format!("compare: {}", comparison.name), time_ms: Some(end), verdicts };
+    drop(evidence);
+    Ok((run, outcome))
+}
+
+/// Runs the lab's scenario and checks every checkpoint's expectations, then its comparisons'.
 pub fn check_lab(lab: &Lab) -> Result<LabOutcome, RunError> {
     let run = LabRun::execute(lab.raw_scenario.clone(), lab.scenario.clone(), lab_seed(lab))?;
-    Ok(evaluate(lab, &run))
+    let mut outcome = evaluate(lab, &run);
+    for comparison in &lab.comparisons {
+        let (run, checkpoint) = run_comparison(comparison)?;
+        outcome.checkpoints.push(checkpoint);
+        outcome.scenario_checks.extend(run.report.verdicts.iter().map(|v| CheckVerdict {
+            name: format!("{} ({})", v.name, comparison.scenario.name),
+            ..v.clone()
+        }));
+    }
+    Ok(outcome)
 }
 
 /// How `walk` runs.
@@ -206,12 +218,13 @@ pub fn walk(
     let mut plots = plots_dir(options, lab, &run, false);
     let mut i = 0;
     let mut show = true;
+    let mut quit = false;
     while i < lab.checkpoints.len() {
         let checkpoint = &lab.checkpoints[i];
         let action = {
             let evidence = run.evidence(lab);
-            let times = locate(lab, &evidence);
-            let Some(at) = times[i] else {
+            let mut found = locate(lab, &evidence);
+            let Some((at, state)) = found.swap_remove(i) else {
                 writeln!(
                     out,
                     "\n=== checkpoint {}/{}: {} — did not happen in this run ({:?})",
@@ -223,7 +236,6 @@ pub fn walk(
                 i += 1;
                 continue;
             };
-            let state = cluster_at(&run.report.history, at);
             if show {
                 summary.checkpoints_shown += 1;
                 show_checkpoint(lab, i, at, &evidence, &state, plots.as_deref(), experiment, out)?;
@@ -239,13 +251,32 @@ pub fn walk(
                 i += 1;
                 show = true;
             }
-            Action::Quit => break,
+            Action::Quit => {
+                quit = true;
+                break;
+            }
             Action::Experiment(new_run, path) => {
                 run = *new_run;
                 experiment = true;
                 summary.experiment = Some((path, run.report.trace_sha256.clone()));
                 plots = plots_dir(options, lab, &run, true);
                 show = false;
+            }
+        }
+    }
+    if !quit {
+        for comparison in &lab.comparisons {
+            show_comparison(comparison, out)?;
+            if pause {
+                write!(out, "\n(Enter to continue) ")?;
+                out.flush()?;
+                let mut line = String::new();
+                if input.read_line(&mut line)? == 0 {
+                    pause = false;
+                }
+                if matches!(line.trim(), "q" | "quit" | "exit") {
+                    break;
+                }
             }
         }
     }
@@ -286,6 +317,35 @@ fn show_checkpoint(
         }
     }
     if let Some(q) = &c.question {
+        writeln!(out, "\nquestion: {q}")?;
+    }
+    Ok(())
+}
+
+fn show_comparison(comparison: &Comparison, out: &mut dyn Write) -> Result<(), WalkError> {
+    let (run, outcome) = run_comparison(comparison)?;
+    let end = run.report.history.meta.end_ms;
+    writeln!(
+        out,
+        "\n=== compare: {} — {} (seed {}, trace sha256 {}), at its end ({end} ms)\n",
+        comparison.name,
+        comparison.scenario_path.display(),
+        run.seed,
+        run.report.trace_sha256
+    )?;
+    let evidence = Evidence::new(&run.report.history, &run.report.outcomes, &[], 1000);
+    let state = cluster_at(&run.report.history, end);
+    for view in &comparison.show {
+        writeln!(out, "{}", render_view(view, &evidence, &state, None))?;
+    }
+    writeln!(out, "{}\n", comparison.explain)?;
+    if !outcome.verdicts.is_empty() {
+        writeln!(out, "expected state:")?;
+        for v in &outcome.verdicts {
+            writeln!(out, "  [{}] {}  (found {})", if v.ok { "ok" } else { "differs" }, v.text, v.found)?;
+        }
+    }
+    if let Some(q) = &comparison.question {
         writeln!(out, "\nquestion: {q}")?;
     }
     Ok(())

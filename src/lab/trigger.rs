@@ -5,7 +5,7 @@
 //! wherever the event now happens — or reports that it never did.
 
 use super::alerts::AlertTimeline;
-use super::cluster_at::ClusterFold;
+use super::cluster_at::{cluster_at, ClusterAt, ClusterFold};
 use super::names::LabNames;
 use crate::history::{Election, Event, History};
 use crate::protocol::types::*;
@@ -75,45 +75,71 @@ impl Trigger {
     }
 }
 
-/// Where the scan for the next checkpoint starts: the entry index after the previous
-/// checkpoint's moment, and that moment.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Cursor {
-    pub index: usize,
-    pub time_ms: SimTime,
+/// Walks a History once for a lab's checkpoints, in order: each search continues where the
+/// previous checkpoint was found, with the cluster state folded so far (one pass in all).
+pub struct Scanner<'h> {
+    fold: ClusterFold<'h>,
+    /// The next entry to look at.
+    next: usize,
 }
 
-/// The first moment at or after `cursor` when `trigger` happens, and the cursor for the next
-/// checkpoint; None if it never happens in this run.
-pub fn find(history: &History, alerts: &AlertTimeline, trigger: &Trigger, cursor: Cursor) -> Option<(SimTime, Cursor)> {
-    let after_time = |time_ms: SimTime| Cursor {
-        index: history.entries.partition_point(|e| e.time_ms <= time_ms),
-        time_ms,
-    };
-    match trigger {
-        Trigger::At(t) => Some((*t, after_time((*t).max(cursor.time_ms)))),
-        Trigger::AlertFires(name) => {
-            let t = alerts.first_firing(name, cursor.time_ms)?;
-            Some((t, after_time(t)))
+impl<'h> Scanner<'h> {
+    pub fn new(history: &'h History) -> Scanner<'h> {
+        Scanner { fold: ClusterFold::new(history), next: 0 }
+    }
+
+    fn apply_next(&mut self) {
+        let entry = &self.fold.history().entries[self.next];
+        self.fold.apply(entry);
+        self.next += 1;
+    }
+
+    /// The state as of `time_ms`: everything stamped at or before it, including entries at the
+    /// same millisecond after the one that triggered (without moving the search past them).
+    fn snapshot(&self, time_ms: SimTime) -> ClusterAt {
+        let mut fold = self.fold.clone();
+        let entries = &self.fold.history().entries;
+        for entry in entries[self.next..].iter().take_while(|e| e.time_ms <= time_ms) {
+            fold.apply(entry);
         }
-        _ => {
-            let mut fold = ClusterFold::new(history);
-            for (index, entry) in history.entries.iter().enumerate() {
-                if index >= cursor.index && matches(trigger, &fold, &entry.event) {
-                    fold.apply(entry);
-                    // The condition may need the entry applied (lag) to be true; either way the
-                    // checkpoint sits at this entry's time.
-                    return Some((entry.time_ms, Cursor { index: index + 1, time_ms: entry.time_ms }));
-                }
-                fold.apply(entry);
-                if let Trigger::LagExceeds(group, n) = trigger {
-                    if index >= cursor.index && fold.state.group_lag(group) > *n {
-                        return Some((entry.time_ms, Cursor { index: index + 1, time_ms: entry.time_ms }));
-                    }
-                }
+        fold.state.time_ms = time_ms;
+        fold.state
+    }
+
+    /// The next moment `trigger` happens, with the cluster state then; None if it never does.
+    pub fn find(&mut self, trigger: &Trigger, alerts: &AlertTimeline) -> Option<(SimTime, ClusterAt)> {
+        let history = self.fold.history();
+        let entries = &history.entries;
+        let at = match trigger {
+            Trigger::At(t) => Some(*t),
+            Trigger::AlertFires(name) => Some(alerts.first_firing(name, self.fold.state.time_ms)?),
+            _ => None,
+        };
+        if let Some(t) = at {
+            if t < self.fold.state.time_ms {
+                // Listed after a later checkpoint: look back without moving the scan.
+                return Some((t, cluster_at(history, t)));
             }
-            None
+            while self.next < entries.len() && entries[self.next].time_ms <= t {
+                self.apply_next();
+            }
+            let mut state = self.fold.state.clone();
+            state.time_ms = t;
+            return Some((t, state));
         }
+        while self.next < entries.len() {
+            let entry = &entries[self.next];
+            let hit = matches(trigger, &self.fold, &entry.event);
+            self.apply_next();
+            let lag_hit = match trigger {
+                Trigger::LagExceeds(group, n) => self.fold.state.group_lag(group) > *n,
+                _ => false,
+            };
+            if hit || lag_hit {
+                return Some((entry.time_ms, self.snapshot(entry.time_ms)));
+            }
+        }
+        None
     }
 }
 
