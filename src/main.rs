@@ -331,23 +331,28 @@ fn lab(command: LabCommand) -> Result<ExitCode, Failure> {
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         LabCommand::BookFigures { dir, out, check } => {
+            let scratch = std::env::temp_dir().join(format!("kafkasim-book-figures-{}", std::process::id()));
             let mut stale = Vec::new();
             for d in lab_dirs(&dir, &[])? {
                 let lab = load_lab(&d)?;
-                let (name, text) = kafkasim::lab::book_figures::lab_figures(&lab).map_err(bug)?;
-                let path = out.join(&name);
-                if check {
-                    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-                        stale.push(path.display().to_string());
+                let files = kafkasim::lab::book_figures::lab_figures(&lab, &scratch)
+                    .map_err(|e| Failure::Bug(e.to_string()))?;
+                for (name, bytes) in files {
+                    let path = out.join(&name);
+                    if check {
+                        if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+                            stale.push(path.display().to_string());
+                        }
+                    } else {
+                        std::fs::create_dir_all(&out)
+                            .map_err(|e| Failure::Input(format!("cannot create {}: {e}", out.display())))?;
+                        std::fs::write(&path, bytes)
+                            .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))?;
+                        println!("wrote {}", path.display());
                     }
-                } else {
-                    std::fs::create_dir_all(&out)
-                        .map_err(|e| Failure::Input(format!("cannot create {}: {e}", out.display())))?;
-                    std::fs::write(&path, text)
-                        .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))?;
-                    println!("wrote {}", path.display());
                 }
             }
+            let _ = std::fs::remove_dir_all(&scratch);
             if stale.is_empty() {
                 if check {
                     println!("the book's figures are current");

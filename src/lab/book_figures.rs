@@ -9,8 +9,22 @@ use super::session::{locate, lab_seed, LabRun};
 use super::views::render_view;
 use crate::sim::RunError;
 
-/// The generated Markdown for one lab: file name and text.
-pub fn lab_figures(lab: &Lab) -> Result<(String, String), RunError> {
+/// A generated file: its name in `book/src/generated/` and its bytes.
+pub type Figure = (String, Vec<u8>);
+
+#[derive(Debug, thiserror::Error)]
+pub enum FiguresError {
+    #[error("{0}")]
+    Run(#[from] RunError),
+    #[error("{0}")]
+    Plot(#[from] crate::report::PlotError),
+    #[error("reading a rendered plot: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The generated files for one lab: the Markdown of its checkpoints (`NN-topic.md`) and the SVG
+/// of every plot its checkpoints show (`NN-topic-NAME.svg`), rendered through `scratch`.
+pub fn lab_figures(lab: &Lab, scratch: &std::path::Path) -> Result<Vec<Figure>, FiguresError> {
     let run = LabRun::execute(lab.raw_scenario.clone(), lab.scenario.clone(), lab_seed(lab))?;
     let evidence = run.evidence(lab);
     let found = locate(lab, &evidence);
@@ -27,6 +41,11 @@ pub fn lab_figures(lab: &Lab) -> Result<(String, String), RunError> {
         };
         md.push_str(&format!("### {}. {} (at {at} ms)\n\n", i + 1, checkpoint.name));
         let views: Vec<&View> = checkpoint.show.iter().filter(|v| !matches!(v, View::Plot(_))).collect();
+        for view in &checkpoint.show {
+            if let View::Plot(name) = view {
+                md.push_str(&format!("![{name} over the whole run]({}-{name}.svg)\n\n", lab.id));
+            }
+        }
         if !views.is_empty() {
             md.push_str("```text\n");
             for view in views {
@@ -60,7 +79,24 @@ pub fn lab_figures(lab: &Lab) -> Result<(String, String), RunError> {
         }
         push_verdicts(&mut md, &outcome.verdicts);
     }
-    Ok((format!("{}.md", lab.id), md))
+    let mut files = vec![(format!("{}.md", lab.id), md.into_bytes())];
+    let plots: std::collections::BTreeSet<&str> = lab
+        .checkpoints
+        .iter()
+        .flat_map(|c| &c.show)
+        .filter_map(|v| if let View::Plot(name) = v { Some(name.as_str()) } else { None })
+        .collect();
+    if !plots.is_empty() {
+        let dir = scratch.join(&lab.id);
+        crate::report::render_plots(&run.report.history, &dir, &Default::default())?;
+        for name in plots {
+            let svg = dir.join(format!("{name}.svg"));
+            if svg.exists() {
+                files.push((format!("{}-{name}.svg", lab.id), std::fs::read(svg)?));
+            }
+        }
+    }
+    Ok(files)
 }
 
 fn push_verdicts(md: &mut String, verdicts: &[super::expectation::Verdict]) {
