@@ -56,7 +56,8 @@ impl AlertTimeline {
         let mut fold = ClusterFold::new(history);
         let mut next = 0;
         let mut pending_since: BTreeMap<&str, SimTime> = BTreeMap::new();
-        let mut state: BTreeMap<&str, AlertState> = rules.iter().map(|r| (r.name.as_str(), AlertState::Inactive)).collect();
+        let mut state: BTreeMap<&str, AlertState> =
+            rules.iter().map(|r| (r.name.as_str(), AlertState::Inactive)).collect();
         let mut at = 0;
         while at <= history.meta.end_ms {
             while next < history.entries.len() && history.entries[next].time_ms <= at {
@@ -64,7 +65,8 @@ impl AlertTimeline {
                 next += 1;
             }
             for rule in rules {
-                let holds = rule.subject.number_at(&fold.state).is_some_and(|v| rule.op.holds_number(v, rule.threshold));
+                let holds =
+                    rule.subject.number_at(&fold.state).is_some_and(|v| rule.op.holds_number(v, rule.threshold));
                 let new = if holds {
                     let since = *pending_since.entry(&rule.name).or_insert(at);
                     if at - since >= rule.for_ms {

@@ -216,8 +216,10 @@ mod tests {
 
     #[test]
     fn the_state_at_a_time_ignores_later_events() {
-        let mut h = History::default();
-        h.entries = vec![changed(10, 1, &[1, 2, 3]), changed(20, 1, &[1, 3]), changed(30, 2, &[2, 3])];
+        let h = History {
+            entries: vec![changed(10, 1, &[1, 2, 3]), changed(20, 1, &[1, 3]), changed(30, 2, &[2, 3])],
+            ..Default::default()
+        };
         let tp = TopicPartition::new("orders", 0);
         let at = |t| cluster_at(&h, t);
         assert_eq!(at(15).partitions[&tp].isr, vec![BrokerId(1), BrokerId(2), BrokerId(3)]);

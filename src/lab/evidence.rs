@@ -40,10 +40,9 @@ impl<'h> Evidence<'h> {
     pub fn value(&self, subject: &Subject, state: &ClusterAt) -> Value {
         let number = |n: Option<f64>| n.map_or(Value::Missing, Value::Number);
         match subject {
-            Subject::Isr(tp) => state
-                .partitions
-                .get(tp)
-                .map_or(Value::Missing, |p| Value::List(p.isr.iter().map(|b| b.0).collect())),
+            Subject::Isr(tp) => {
+                state.partitions.get(tp).map_or(Value::Missing, |p| Value::List(p.isr.iter().map(|b| b.0).collect()))
+            }
             Subject::Leader(tp) => match state.partitions.get(tp) {
                 Some(p) => p.leader.map_or(Value::Word("none".into()), |l| Value::Number(l.0 as f64)),
                 None => Value::Missing,

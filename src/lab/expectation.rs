@@ -311,10 +311,9 @@ impl Expectation {
     pub fn parse(text: &str, names: &LabNames) -> Result<Expectation, String> {
         // The operator is the first token that is one; lists may contain spaces, so split there.
         let tokens: Vec<&str> = text.split_whitespace().collect();
-        let at = tokens
-            .iter()
-            .position(|t| Op::parse(t).is_some())
-            .ok_or_else(|| format!("`{text}` has no comparison (=, !=, <, <=, >, >=): write e.g. `isr orders-0 = [1,3]`"))?;
+        let at = tokens.iter().position(|t| Op::parse(t).is_some()).ok_or_else(|| {
+            format!("`{text}` has no comparison (=, !=, <, <=, >, >=): write e.g. `isr orders-0 = [1,3]`")
+        })?;
         let op = Op::parse(tokens[at]).expect("found above");
         let subject = Subject::parse(&tokens[..at], names)?;
         let right_text = tokens[at + 1..].join(" ");
@@ -328,7 +327,8 @@ impl Expectation {
                     .map_err(|e| format!("the right side `{right_text}` is neither a value nor a subject: {e}"))?,
             ),
         };
-        if matches!(right, Right::Literal(Value::List(_)) | Right::Literal(Value::Word(_))) && !matches!(op, Op::Eq | Op::Ne)
+        if matches!(right, Right::Literal(Value::List(_)) | Right::Literal(Value::Word(_)))
+            && !matches!(op, Op::Eq | Op::Ne)
         {
             return Err(format!("`{text}`: lists and words compare only with = or !="));
         }

@@ -3,9 +3,9 @@
 //! checkpoint's time, and the changed scenario is written down as an ordinary scenario file, so
 //! that `kafkasim run FILE` replays exactly the run the lab showed (same seed, same trace hash).
 
+use crate::protocol::types::SimTime;
 use crate::scenario::raw::{RawFault, RawScenario};
 use crate::scenario::{parse_scenario, to_toml, Scenario, ScenarioError};
-use crate::protocol::types::SimTime;
 use toml::Spanned;
 
 fn spanned<T>(value: T) -> Spanned<T> {

@@ -185,9 +185,17 @@ pub fn parse_lab(dir: &Path, file: &str, text: &str) -> Result<Lab, ScenarioErro
             (raw, scenario, Some(full))
         }
         (Some(_), Some(path)) => {
-            return Err(error(path.span(), "give the scenario either as `scenario_file` or as a [scenario] table".into()))
+            return Err(error(
+                path.span(),
+                "give the scenario either as `scenario_file` or as a [scenario] table".into(),
+            ))
         }
-        (None, None) => return Err(error(raw.title.span(), "the lab has no scenario: add `scenario_file = \"...\"` or a [scenario] table".into())),
+        (None, None) => {
+            return Err(error(
+                raw.title.span(),
+                "the lab has no scenario: add `scenario_file = \"...\"` or a [scenario] table".into(),
+            ))
+        }
     };
     let mut names = LabNames::of(&scenario);
     let mut alerts = Vec::new();
@@ -195,7 +203,12 @@ pub fn parse_lab(dir: &Path, file: &str, text: &str) -> Result<Lab, ScenarioErro
         let expectation = Expectation::parse(a.expr.get_ref(), &names).map_err(|m| error(a.expr.span(), m))?;
         let threshold = match &expectation.right {
             super::expectation::Right::Literal(super::expectation::Value::Number(n)) => *n,
-            _ => return Err(error(a.expr.span(), "an alert compares a metric with a number, e.g. `lag analytics > 1000`".into())),
+            _ => {
+                return Err(error(
+                    a.expr.span(),
+                    "an alert compares a metric with a number, e.g. `lag analytics > 1000`".into(),
+                ))
+            }
         };
         if !expectation.subject.is_time_series() {
             return Err(error(a.expr.span(), "an alert needs a metric that changes over time (lag G, under-replicated, offline, acked, errors E, ...)".into()));
@@ -225,11 +238,17 @@ pub fn parse_lab(dir: &Path, file: &str, text: &str) -> Result<Lab, ScenarioErro
             let end = scenario.duration_ms + scenario.settle_ms;
             if t > end {
                 let span = c.at_ms.as_ref().map_or(0..0, |a| a.span());
-                return Err(error(span, format!("at_ms {t} is after the run ends ({end} ms: duration_ms + settle_ms)")));
+                return Err(error(
+                    span,
+                    format!("at_ms {t} is after the run ends ({end} ms: duration_ms + settle_ms)"),
+                ));
             }
         }
-        let show =
-            c.show.iter().map(|v| View::parse(v.get_ref()).map_err(|m| error(v.span(), m))).collect::<Result<_, _>>()?;
+        let show = c
+            .show
+            .iter()
+            .map(|v| View::parse(v.get_ref()).map_err(|m| error(v.span(), m)))
+            .collect::<Result<_, _>>()?;
         let expect = c
             .expect
             .iter()
@@ -251,8 +270,11 @@ pub fn parse_lab(dir: &Path, file: &str, text: &str) -> Result<Lab, ScenarioErro
             .map_err(|e| error(c.scenario_file.span(), format!("cannot read the scenario {}: {e}", full.display())))?;
         let (raw_scenario, scenario) = parse_scenario(&full.display().to_string(), &scenario_text)?;
         let names = LabNames::of(&scenario);
-        let show =
-            c.show.iter().map(|v| View::parse(v.get_ref()).map_err(|m| error(v.span(), m))).collect::<Result<_, _>>()?;
+        let show = c
+            .show
+            .iter()
+            .map(|v| View::parse(v.get_ref()).map_err(|m| error(v.span(), m)))
+            .collect::<Result<_, _>>()?;
         let expect = c
             .expect
             .iter()

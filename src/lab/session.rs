@@ -5,8 +5,8 @@
 
 use super::cluster_at::{cluster_at, ClusterAt};
 use super::evidence::Evidence;
-use super::experiment::{add_fault, FaultCommand, FAULT_COMMANDS};
 use super::expectation::Verdict;
+use super::experiment::{add_fault, FaultCommand, FAULT_COMMANDS};
 use super::lab_file::{Comparison, Lab, View};
 use super::run::{execute, RunReport};
 use super::trigger::{Scanner, Trigger};
@@ -70,10 +70,9 @@ impl LabOutcome {
         let mut out = Vec::new();
         for c in &self.checkpoints {
             match c.time_ms {
-                None => out.push(format!(
-                    "lab {}, checkpoint '{}': its event never happened in this run",
-                    self.lab, c.name
-                )),
+                None => {
+                    out.push(format!("lab {}, checkpoint '{}': its event never happened in this run", self.lab, c.name))
+                }
                 Some(t) => {
                     for v in c.verdicts.iter().filter(|v| !v.ok) {
                         out.push(format!(
@@ -142,10 +141,12 @@ pub fn check_lab(lab: &Lab) -> Result<LabOutcome, RunError> {
     for comparison in &lab.comparisons {
         let (run, checkpoint) = run_comparison(comparison)?;
         outcome.checkpoints.push(checkpoint);
-        outcome.scenario_checks.extend(run.report.verdicts.iter().map(|v| CheckVerdict {
-            name: format!("{} ({})", v.name, comparison.scenario.name),
-            ..v.clone()
-        }));
+        outcome.scenario_checks.extend(
+            run.report
+                .verdicts
+                .iter()
+                .map(|v| CheckVerdict { name: format!("{} ({})", v.name, comparison.scenario.name), ..v.clone() }),
+        );
     }
     Ok(outcome)
 }
@@ -282,7 +283,12 @@ pub fn walk(
     }
     writeln!(out, "\nend of lab {}.", lab.id)?;
     if let Some((path, hash)) = &summary.experiment {
-        writeln!(out, "your experiment: {} (trace sha256 {hash})\nreplay: kafkasim run {}", path.display(), path.display())?;
+        writeln!(
+            out,
+            "your experiment: {} (trace sha256 {hash})\nreplay: kafkasim run {}",
+            path.display(),
+            path.display()
+        )?;
     }
     Ok(summary)
 }
@@ -441,7 +447,11 @@ fn prompt_loop(
                 };
                 std::fs::create_dir_all(&options.reports_dir)?;
                 std::fs::write(&path, text)?;
-                writeln!(out, "added `{line}` at {at} ms; re-running the lab's scenario with it (seed {})...", run.seed)?;
+                writeln!(
+                    out,
+                    "added `{line}` at {at} ms; re-running the lab's scenario with it (seed {})...",
+                    run.seed
+                )?;
                 let new_run = LabRun::execute(raw, scenario, run.seed)?;
                 writeln!(
                     out,

@@ -70,14 +70,22 @@ pub fn render_view(view: &View, evidence: &Evidence, state: &ClusterAt, plots_di
             out.push_str(&command(view, None));
             out.push('\n');
             for o in evidence.outcomes {
-                out.push_str(&format!("  {:<28} {}\n", o.name, if o.count > 0 { o.count.to_string() } else { "-".into() }));
+                out.push_str(&format!(
+                    "  {:<28} {}\n",
+                    o.name,
+                    if o.count > 0 { o.count.to_string() } else { "-".into() }
+                ));
             }
         }
         View::Plot(name) => match plots_dir {
             Some(dir) => {
                 let svg = dir.join(format!("{name}.svg"));
                 if svg.exists() {
-                    out.push_str(&format!("plot: {} (the whole run; this checkpoint is at {} ms)\n", svg.display(), at));
+                    out.push_str(&format!(
+                        "plot: {} (the whole run; this checkpoint is at {} ms)\n",
+                        svg.display(),
+                        at
+                    ));
                 } else {
                     out.push_str(&format!("plot: this run has no `{name}` plot\n"));
                 }
