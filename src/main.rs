@@ -129,6 +129,9 @@ enum LabCommand {
         labs: Vec<String>,
         #[arg(long, default_value = "labs")]
         dir: PathBuf,
+        /// At most this many labs at once (default: the number of CPUs).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
     },
     /// Regenerate the book's figures (book/src/generated/), or with --check fail when they are stale.
     BookFigures {
@@ -281,7 +284,6 @@ fn lab_dirs(dir: &Path, which: &[String]) -> Result<Vec<PathBuf>, Failure> {
 
 fn lab(command: LabCommand) -> Result<ExitCode, Failure> {
     use kafkasim::lab::session;
-    let bug = |e: kafkasim::sim::RunError| Failure::Bug(e.to_string());
     match command {
         LabCommand::List { dir } => {
             for d in lab_dirs(&dir, &[])? {
@@ -304,19 +306,42 @@ fn lab(command: LabCommand) -> Result<ExitCode, Failure> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        LabCommand::Check { labs, dir } => {
+        LabCommand::Check { labs, dir, jobs } => {
             let started = Instant::now();
+            let labs = lab_dirs(&dir, &labs)?.iter().map(|d| load_lab(d)).collect::<Result<Vec<_>, _>>()?;
+            let jobs = jobs
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+                .clamp(1, labs.len().max(1));
+            // Labs are independent runs: check them `jobs` at a time, print in lab order.
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let results: Vec<(usize, Result<session::LabOutcome, String>, f64)> = std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..jobs)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut done = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(lab) = labs.get(i) else { break };
+                                let lab_started = Instant::now();
+                                let outcome = session::check_lab(lab).map_err(|e| e.to_string());
+                                done.push((i, outcome, lab_started.elapsed().as_secs_f64()));
+                            }
+                            done
+                        })
+                    })
+                    .collect();
+                let mut all: Vec<_> = workers.into_iter().flat_map(|w| w.join().expect("a lab check thread")).collect();
+                all.sort_by_key(|(i, _, _)| *i);
+                all
+            });
             let mut failed = false;
-            for d in lab_dirs(&dir, &labs)? {
-                let lab = load_lab(&d)?;
-                let lab_started = Instant::now();
-                let outcome = session::check_lab(&lab).map_err(bug)?;
+            for (i, outcome, secs) in results {
+                let outcome = outcome.map_err(|e| Failure::Bug(format!("lab {}: {e}", labs[i].id)))?;
                 let misses = outcome.misses();
-                let secs = lab_started.elapsed().as_secs_f64();
                 if misses.is_empty() {
                     println!(
                         "ok   {:<36} {} checkpoints, {} expectations ({secs:.1} s)",
-                        lab.id,
+                        labs[i].id,
                         outcome.checkpoints.len(),
                         outcome.expectations()
                     );
@@ -327,7 +352,12 @@ fn lab(command: LabCommand) -> Result<ExitCode, Failure> {
                     }
                 }
             }
-            println!("lab check: {} in {:.1} s", if failed { "FAILED" } else { "ok" }, started.elapsed().as_secs_f64());
+            println!(
+                "lab check: {} ({} labs, {jobs} at a time) in {:.1} s",
+                if failed { "FAILED" } else { "ok" },
+                labs.len(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         LabCommand::BookFigures { dir, out, check } => {

@@ -136,3 +136,54 @@ impl AlertTimeline {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::{Entry, Event};
+    use crate::lab::expectation::Op;
+    use crate::protocol::types::*;
+
+    fn isr_changed(time_ms: SimTime, isr: &[u32]) -> Entry {
+        Entry {
+            time_ms,
+            node: NodeId::Controller(1),
+            event: Event::PartitionChanged {
+                tp: TopicPartition::new("orders", 0),
+                replicas: vec![BrokerId(1), BrokerId(2), BrokerId(3)],
+                leader: Some(BrokerId(1)),
+                leader_epoch: 0,
+                partition_epoch: 0,
+                isr: isr.iter().map(|b| BrokerId(*b)).collect(),
+                election: None,
+            },
+        }
+    }
+
+    #[test]
+    fn an_alert_is_pending_then_fires_after_its_for_duration_and_resolves() {
+        let mut history = History {
+            entries: vec![isr_changed(0, &[1, 2, 3]), isr_changed(1200, &[1, 3]), isr_changed(5200, &[1, 2, 3])],
+            ..Default::default()
+        };
+        history.meta.end_ms = 8000;
+        let rule = AlertRule {
+            name: "UnderReplicated".into(),
+            subject: Subject::UnderReplicated(None),
+            op: Op::Gt,
+            threshold: 0.0,
+            for_ms: 1000,
+            text: "under-replicated > 0".into(),
+        };
+        let timeline = AlertTimeline::evaluate(&history, &[rule.clone()], 500);
+        // Sampled every 500 ms: first seen at 1500, firing once it held for 1000 ms (2500), and
+        // inactive at the first sample after the ISR is whole again (5500).
+        assert_eq!(
+            timeline.changes["UnderReplicated"],
+            vec![(1500, AlertState::Pending), (2500, AlertState::Firing), (5500, AlertState::Inactive)]
+        );
+        assert_eq!(timeline.state_at("UnderReplicated", 2000), AlertState::Pending);
+        assert_eq!(timeline.first_firing("UnderReplicated", 0), Some(2500));
+        assert!(timeline.render(&[rule], 8000).contains("2500-5500"));
+    }
+}

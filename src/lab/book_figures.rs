@@ -42,7 +42,7 @@ pub fn lab_figures(lab: &Lab, scratch: &std::path::Path) -> Result<Vec<Figure>, 
         let views: Vec<&View> = checkpoint.show.iter().filter(|v| !matches!(v, View::Plot(_))).collect();
         for view in &checkpoint.show {
             if let View::Plot(name) = view {
-                md.push_str(&format!("![{name} over the whole run]({}-{name}.svg)\n\n", lab.id));
+                md.push_str(&format!("![{name} over the whole run](../generated/{}-{name}.svg)\n\n", lab.id));
             }
         }
         if !views.is_empty() {

@@ -357,3 +357,65 @@ impl Expectation {
         Verdict { text: self.text.clone(), found, expected, ok }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> LabNames {
+        LabNames {
+            topics: [("orders".to_string(), 3)].into_iter().collect(),
+            brokers: 3,
+            groups: vec!["analytics".into()],
+            producers: vec!["p1".into()],
+            alerts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn expectations_parse_with_literals_and_subjects_on_the_right() {
+        let e = Expectation::parse("isr orders-0 = [1, 3]", &names()).unwrap();
+        assert_eq!(e.subject, Subject::Isr(TopicPartition::new("orders", 0)));
+        assert_eq!(e.right, Right::Literal(Value::List(vec![1, 3])));
+        let e = Expectation::parse("leo orders-2 broker-3 < leo orders-2 broker-1", &names()).unwrap();
+        assert_eq!(e.op, Op::Lt);
+        assert_eq!(e.right, Right::Subject(Subject::LogEndOffset(TopicPartition::new("orders", 2), BrokerId(1))));
+        let e = Expectation::parse("check lost-write = some", &names()).unwrap();
+        assert_eq!(e.right, Right::Literal(Value::Word("some".into())));
+    }
+
+    #[test]
+    fn bad_expectations_say_what_is_wrong() {
+        let error = |text: &str| Expectation::parse(text, &names()).unwrap_err();
+        assert!(error("isr orders-0 [1,3]").contains("no comparison"));
+        assert!(error("isr orders-3 = [1]").contains("not a partition"));
+        assert!(error("lag nobody > 3").contains("not a consumer group"));
+        assert!(error("isr orders-0 < [1]").contains("only with = or !="));
+        assert!(error("check lost-writes = none").contains("not a check name"));
+        assert!(error("temperature > 3").contains("unknown subject"));
+    }
+
+    #[test]
+    fn isr_lists_compare_as_sets_and_a_missing_leader_is_none() {
+        let evidence_history = crate::history::History::default();
+        let evidence = Evidence::new(&evidence_history, &[], &[], 1000);
+        let tp = TopicPartition::new("orders", 0);
+        let mut state = ClusterAt::default();
+        state.partitions.insert(
+            tp.clone(),
+            crate::history::PartitionSnapshot {
+                tp,
+                replicas: vec![BrokerId(1), BrokerId(2), BrokerId(3)],
+                leader: None,
+                leader_epoch: 2,
+                isr: vec![BrokerId(3), BrokerId(1)],
+            },
+        );
+        let holds = |text: &str| Expectation::parse(text, &names()).unwrap().evaluate(&evidence, &state).ok;
+        assert!(holds("isr orders-0 = [1,3]"));
+        assert!(!holds("isr orders-0 = [1,2,3]"));
+        assert!(holds("leader orders-0 = none"));
+        assert!(holds("leader-epoch orders-0 >= 2"));
+        assert!(holds("under-replicated orders = 1"));
+    }
+}

@@ -131,6 +131,8 @@ pub fn render_partition_changes(evidence: &Evidence, from_ms: SimTime, to_ms: Si
     let mut out = String::new();
     for e in evidence.history.entries.iter().filter(|e| e.time_ms >= from_ms && e.time_ms <= to_ms) {
         match &e.event {
+            // Internal topics (`__consumer_offsets`: 50 partitions) would bury the lab's own.
+            crate::history::Event::PartitionChanged { tp, .. } if tp.topic.starts_with("__") => {}
             crate::history::Event::PartitionChanged { tp, leader, isr, leader_epoch, election, .. } => {
                 let isr: Vec<String> = isr.iter().map(|b| b.0.to_string()).collect();
                 let election = election.map_or(String::new(), |el| format!(" ({el:?} election)").to_lowercase());
