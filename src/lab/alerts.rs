@@ -175,7 +175,7 @@ mod tests {
             for_ms: 1000,
             text: "under-replicated > 0".into(),
         };
-        let timeline = AlertTimeline::evaluate(&history, &[rule.clone()], 500);
+        let timeline = AlertTimeline::evaluate(&history, std::slice::from_ref(&rule), 500);
         // Sampled every 500 ms: first seen at 1500, firing once it held for 1000 ms (2500), and
         // inactive at the first sample after the ISR is whole again (5500).
         assert_eq!(
