@@ -109,6 +109,51 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         check: Option<String>,
     },
+    /// The teaching labs (labs/NN-topic/): list them, step through one, or check them all.
+    Lab {
+        #[command(subcommand)]
+        command: LabCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LabCommand {
+    /// List the labs.
+    List {
+        #[arg(long, default_value = "labs")]
+        dir: PathBuf,
+    },
+    /// Step through a lab's checkpoints (waits for Enter at each; type `help` there).
+    Run {
+        /// The lab's number (4, 04) or directory name (04-fault-tolerance).
+        lab: String,
+        /// Run straight through without waiting (also when stdin is not a terminal).
+        #[arg(long)]
+        no_pause: bool,
+        #[arg(long, default_value = "labs")]
+        dir: PathBuf,
+        /// Where experiment files and plots go.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+    },
+    /// Run every lab (or the ones named) and assert each checkpoint's expected state: exit 1 on a miss.
+    Check {
+        labs: Vec<String>,
+        #[arg(long, default_value = "labs")]
+        dir: PathBuf,
+        /// At most this many labs at once (default: the number of CPUs).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+    },
+    /// Regenerate the book's figures (book/src/generated/), or with --check fail when they are stale.
+    BookFigures {
+        #[arg(long, default_value = "labs")]
+        dir: PathBuf,
+        #[arg(long, default_value = "book/src/generated")]
+        out: PathBuf,
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 enum Failure {
@@ -236,6 +281,136 @@ fn shrink(
     Ok(ExitCode::SUCCESS)
 }
 
+fn load_lab(dir: &Path) -> Result<kafkasim::lab::lab_file::Lab, Failure> {
+    kafkasim::lab::lab_file::load_lab(dir).map_err(|e| Failure::Input(e.render()))
+}
+
+fn lab_dirs(dir: &Path, which: &[String]) -> Result<Vec<PathBuf>, Failure> {
+    use kafkasim::lab::catalog;
+    if which.is_empty() {
+        catalog::lab_dirs(dir).map_err(|e| Failure::Input(format!("cannot list the labs in {}: {e}", dir.display())))
+    } else {
+        which.iter().map(|w| catalog::find_lab(dir, w).map_err(Failure::Input)).collect()
+    }
+}
+
+fn lab(command: LabCommand) -> Result<ExitCode, Failure> {
+    use kafkasim::lab::session;
+    match command {
+        LabCommand::List { dir } => {
+            for d in lab_dirs(&dir, &[])? {
+                let lab = load_lab(&d)?;
+                println!("{:<36} {} ({} checkpoints)", lab.id, lab.title, lab.checkpoints.len());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        LabCommand::Run { lab, no_pause, dir, out } => {
+            use std::io::IsTerminal;
+            let lab = load_lab(&lab_dirs(&dir, &[lab])?[0])?;
+            let pause = !no_pause && std::io::stdin().is_terminal();
+            let options = session::WalkOptions { pause, reports_dir: out, plots: true };
+            let stdin = std::io::stdin();
+            let mut input = stdin.lock();
+            let mut stdout = std::io::stdout();
+            session::walk(&lab, &options, &mut input, &mut stdout).map_err(|e| match e {
+                session::WalkError::Run(e) => Failure::Bug(e.to_string()),
+                session::WalkError::Io(e) => Failure::Input(format!("kafkasim lab run: {e}")),
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        LabCommand::Check { labs, dir, jobs } => {
+            let started = Instant::now();
+            let labs = lab_dirs(&dir, &labs)?.iter().map(|d| load_lab(d)).collect::<Result<Vec<_>, _>>()?;
+            let jobs = jobs
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+                .clamp(1, labs.len().max(1));
+            // Labs are independent runs: check them `jobs` at a time, print in lab order.
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let results: Vec<(usize, Result<session::LabOutcome, String>, f64)> = std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..jobs)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut done = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(lab) = labs.get(i) else { break };
+                                let lab_started = Instant::now();
+                                let outcome = session::check_lab(lab).map_err(|e| e.to_string());
+                                done.push((i, outcome, lab_started.elapsed().as_secs_f64()));
+                            }
+                            done
+                        })
+                    })
+                    .collect();
+                let mut all: Vec<_> = workers.into_iter().flat_map(|w| w.join().expect("a lab check thread")).collect();
+                all.sort_by_key(|(i, _, _)| *i);
+                all
+            });
+            let mut failed = false;
+            for (i, outcome, secs) in results {
+                let outcome = outcome.map_err(|e| Failure::Bug(format!("lab {}: {e}", labs[i].id)))?;
+                let misses = outcome.misses();
+                if misses.is_empty() {
+                    println!(
+                        "ok   {:<36} {} checkpoints, {} expectations ({secs:.1} s)",
+                        labs[i].id,
+                        outcome.checkpoints.len(),
+                        outcome.expectations()
+                    );
+                } else {
+                    failed = true;
+                    for m in misses {
+                        println!("FAIL {m}");
+                    }
+                }
+            }
+            println!(
+                "lab check: {} ({} labs, {jobs} at a time) in {:.1} s",
+                if failed { "FAILED" } else { "ok" },
+                labs.len(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        LabCommand::BookFigures { dir, out, check } => {
+            let scratch = std::env::temp_dir().join(format!("kafkasim-book-figures-{}", std::process::id()));
+            let mut stale = Vec::new();
+            for d in lab_dirs(&dir, &[])? {
+                let lab = load_lab(&d)?;
+                let files = kafkasim::lab::book_figures::lab_figures(&lab, &scratch)
+                    .map_err(|e| Failure::Bug(e.to_string()))?;
+                for (name, bytes) in files {
+                    let path = out.join(&name);
+                    if check {
+                        if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+                            stale.push(path.display().to_string());
+                        }
+                    } else {
+                        std::fs::create_dir_all(&out)
+                            .map_err(|e| Failure::Input(format!("cannot create {}: {e}", out.display())))?;
+                        std::fs::write(&path, bytes)
+                            .map_err(|e| Failure::Input(format!("cannot write {}: {e}", path.display())))?;
+                        println!("wrote {}", path.display());
+                    }
+                }
+            }
+            let _ = std::fs::remove_dir_all(&scratch);
+            if stale.is_empty() {
+                if check {
+                    println!("the book's figures are current");
+                }
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!(
+                    "stale figures (regenerate with `kafkasim lab book-figures` and commit): {}",
+                    stale.join(", ")
+                );
+                Ok(ExitCode::from(1))
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -289,6 +464,7 @@ fn main() -> ExitCode {
         }),
         Some(Command::Sweep { file, seeds, jobs, shard, json, merge }) => sweep(file, seeds, jobs, shard, json, merge),
         Some(Command::Shrink { file, seed, out, max_runs, check }) => shrink(&file, seed, out, max_runs, check),
+        Some(Command::Lab { command }) => lab(command),
     };
     match result {
         Ok(code) => code,

@@ -11,7 +11,7 @@ pub use error::ScenarioError;
 pub use model::*;
 pub use nemesis::{concrete_raw, Nemesis, NemesisFamily};
 pub use raw::RawScenario;
-pub use validate::parse_scenario;
+pub use validate::{parse_scenario, validate_embedded};
 
 use std::path::Path;
 

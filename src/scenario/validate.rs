@@ -31,6 +31,13 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<(RawScenario, Scenario)>
     Ok((raw, scenario))
 }
 
+/// Validates a scenario that was deserialized as part of a larger document (a lab's embedded
+/// `[scenario]` table): its spans point into `text`, the whole document, so errors still name the
+/// right line and column.
+pub fn validate_embedded(file: &str, text: &str, raw: &RawScenario) -> Result<Scenario> {
+    Validator { file, text }.validate(raw)
+}
+
 struct Validator<'a> {
     file: &'a str,
     text: &'a str,
