@@ -6,4 +6,5 @@ pub mod describe;
 pub mod partition_spread;
 pub mod producer_metrics;
 pub mod rebalances;
+pub mod report;
 pub mod run;

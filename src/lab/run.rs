@@ -7,8 +7,8 @@ use super::partition_spread::render_partition_spread;
 use super::producer_metrics::{producer_metrics, render_producer_metrics, ProducerMetricsRow};
 use crate::check::{run_all, verdicts, CheckOutcome, CheckVerdict};
 use crate::history::{trace_sha256, Event, History};
-use crate::scenario::{Expect, Scenario};
-use crate::sim::{run_scenario, RunError, RunStats};
+use crate::scenario::{CheckExpectation, Expect, Scenario};
+use crate::sim::{run_scenario_with, RunError, RunOptions, RunStats};
 use serde::Serialize;
 
 pub struct RunReport {
@@ -28,14 +28,24 @@ impl RunReport {
 
 /// Runs `scenario` with `seed`: its `[nemesis]` (if any) draws its faults from the seed first.
 pub fn execute(scenario: &Scenario, seed: u64) -> Result<RunReport, RunError> {
-    let result = run_scenario(&scenario.for_seed(seed), seed)?;
+    execute_with(scenario, seed, &RunOptions::default())
+}
+
+/// [`execute`], recording what `options` ask for too (e.g. the messages of a window).
+pub fn execute_with(scenario: &Scenario, seed: u64, options: &RunOptions) -> Result<RunReport, RunError> {
+    let result = run_scenario_with(&scenario.for_seed(seed), seed, options)?;
     Ok(report_for(scenario, result.history, result.stats))
 }
 
 /// Checks a history (live or loaded) against a scenario's expectations.
 pub fn report_for(scenario: &Scenario, history: History, stats: RunStats) -> RunReport {
+    report_for_checks(&scenario.checks, history, stats)
+}
+
+/// Checks a history against the given expectations (none for a history without its scenario).
+pub fn report_for_checks(checks: &[CheckExpectation], history: History, stats: RunStats) -> RunReport {
     let outcomes = run_all(&history);
-    let verdicts = verdicts(&outcomes, &scenario.checks);
+    let verdicts = verdicts(&outcomes, checks);
     let trace_sha256 = trace_sha256(&history);
     RunReport { history, outcomes, verdicts, stats, trace_sha256 }
 }
