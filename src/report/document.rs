@@ -3,8 +3,8 @@
 //! scenario's description and expectations); the Kafka-CLI views come rendered from `lab/`.
 
 use crate::check::{CheckOutcome, CheckVerdict, Finding};
-use crate::history::{Event, History};
-use crate::protocol::types::{NodeId, SimTime};
+use crate::history::{Election, Event, History, TruncationCause};
+use crate::protocol::types::{BrokerId, NodeId, SimTime};
 use crate::scenario::Expect;
 
 /// Findings shown per check; the rest are counted.
@@ -130,18 +130,82 @@ pub fn check_sections(outcomes: &[CheckOutcome], verdicts: &[CheckVerdict]) -> V
         .collect()
 }
 
-/// The faults as they fired, the settle phase's undo steps included.
+/// Rows of cluster events kept in the timeline at most (besides the faults).
+pub const CLUSTER_EVENTS_SHOWN: usize = 60;
+
+/// The faults as they fired (the settle phase's undo steps included), with what the cluster did
+/// about them that can lose data: unclean leader elections, truncations that removed records,
+/// brokers fenced and unfenced. Elections of internal topics (`__consumer_offsets`) at one
+/// instant are summed up in one row.
 pub fn fault_lines(history: &History) -> Vec<FaultLine> {
-    history
-        .entries
-        .iter()
-        .filter_map(|e| match &e.event {
+    let mut lines = Vec::new();
+    let mut cluster_rows = 0;
+    let mut internal: Option<(SimTime, usize)> = None;
+    // A broker's first unfencing (its registration) is routine; only a return after fencing shows.
+    let mut ever_fenced: Vec<BrokerId> = Vec::new();
+    let flush_internal = |lines: &mut Vec<FaultLine>, internal: &mut Option<(SimTime, usize)>| {
+        if let Some((time_ms, n)) = internal.take() {
+            let detail = format!("{n} partition(s) of internal topics got a leader from outside their ISR");
+            lines.push(FaultLine { time_ms, kind: "unclean election".into(), detail });
+        }
+    };
+    for e in &history.entries {
+        if internal.is_some_and(|(t, _)| t != e.time_ms) {
+            flush_internal(&mut lines, &mut internal);
+        }
+        let line = match &e.event {
             Event::Fault { kind, detail } => {
                 Some(FaultLine { time_ms: e.time_ms, kind: kind.clone(), detail: detail.clone() })
             }
+            _ if cluster_rows >= CLUSTER_EVENTS_SHOWN => None,
+            Event::PartitionChanged { tp, leader, leader_epoch, isr, election: Some(Election::Unclean), .. } => {
+                if tp.topic.starts_with("__") {
+                    internal = Some((e.time_ms, internal.map_or(0, |(_, n)| n) + 1));
+                    None
+                } else {
+                    let leader = leader.map_or("none".to_string(), |b| history.node_name(NodeId::Broker(b)));
+                    let isr: Vec<String> = isr.iter().map(|b| b.0.to_string()).collect();
+                    let detail = format!(
+                        "{tp}: {} made {leader} leader (epoch {}) from outside the ISR, which is now [{}]: records only the old ISR held are lost",
+                        history.node_name(e.node),
+                        leader_epoch,
+                        isr.join(",")
+                    );
+                    Some(FaultLine { time_ms: e.time_ms, kind: "unclean election".into(), detail })
+                }
+            }
+            Event::Truncated { tp, offset, removed, cause } if !removed.is_empty() => {
+                let detail = format!(
+                    "{} truncated {tp} to offset {offset}: removed {} record(s) ({})",
+                    history.node_name(e.node),
+                    removed.len(),
+                    match cause {
+                        TruncationCause::LeaderEpoch => "by leader epoch, after a leader change",
+                        TruncationCause::DivergingEpoch => "a diverging epoch in a fetch response",
+                        TruncationCause::HighWatermark => "to its high watermark, before KIP-101",
+                        TruncationCause::PowerLoss => "a power loss took what was never flushed",
+                    }
+                );
+                Some(FaultLine { time_ms: e.time_ms, kind: "truncation".into(), detail })
+            }
+            Event::BrokerFenced { broker, fenced } if *fenced || ever_fenced.contains(broker) => {
+                ever_fenced.push(*broker);
+                let what = if *fenced { "fenced" } else { "unfenced" };
+                let detail =
+                    format!("{} {what} {}", history.node_name(e.node), history.node_name(NodeId::Broker(*broker)));
+                Some(FaultLine { time_ms: e.time_ms, kind: what.into(), detail })
+            }
             _ => None,
-        })
-        .collect()
+        };
+        if let Some(line) = line {
+            if !matches!(e.event, Event::Fault { .. }) {
+                cluster_rows += 1;
+            }
+            lines.push(line);
+        }
+    }
+    flush_internal(&mut lines, &mut internal);
+    lines
 }
 
 /// The cluster and workload from the history's metadata.

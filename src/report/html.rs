@@ -128,12 +128,12 @@ fn config(out: &mut String, doc: &RunDocument) {
 }
 
 fn faults(out: &mut String, doc: &RunDocument) {
-    out.push_str("<section id=\"faults\">\n<h2>Fault timeline</h2>\n");
+    out.push_str("<section id=\"faults\">\n<h2>Fault timeline</h2>\n<p>The faults as they fired, and what the cluster did that can lose data: unclean elections, truncations, fencing.</p>\n");
     if doc.faults.is_empty() {
         out.push_str("<p>No faults.</p>\n</section>\n");
         return;
     }
-    out.push_str("<table>\n<tr><th>time</th><th>fault</th><th>what happened</th></tr>\n");
+    out.push_str("<table>\n<tr><th>time</th><th>event</th><th>what happened</th></tr>\n");
     for f in &doc.faults {
         let _ = writeln!(
             out,

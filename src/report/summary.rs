@@ -60,7 +60,7 @@ pub fn render_markdown(doc: &RunDocument) -> String {
     if doc.faults.is_empty() {
         out.push_str("No faults.\n");
     } else {
-        out.push_str("| time | fault | what happened |\n| ---: | --- | --- |\n");
+        out.push_str("| time | event | what happened |\n| ---: | --- | --- |\n");
         for f in &doc.faults {
             let _ = writeln!(out, "| {} | {} | {} |", seconds(f.time_ms), cell(&f.kind), cell(&f.detail));
         }
