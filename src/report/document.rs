@@ -8,7 +8,7 @@ use crate::protocol::types::{BrokerId, NodeId, SimTime};
 use crate::scenario::Expect;
 
 /// Findings shown per check; the rest are counted.
-pub const FINDINGS_SHOWN: usize = 10;
+pub const FINDINGS_SHOWN: usize = 5;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunDocument {

@@ -17,7 +17,7 @@ pre { background: #f4f6f9; padding: 0.8em; overflow-x: auto; border-radius: 4px;
 table { border-collapse: collapse; margin: 0.6em 0; }
 th, td { border: 1px solid #d5d9e0; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 th { background: #eef1f5; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .ok { color: #17753a; font-weight: 600; } .fail { color: #b3261e; font-weight: 600; }
 .verdict { display: inline-block; padding: 0.15em 0.7em; border-radius: 1em; color: white; }
 .verdict.ok { background: #17753a; } .verdict.fail { background: #b3261e; } .verdict.none { background: #6b7280; }
