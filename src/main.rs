@@ -372,7 +372,12 @@ fn main() -> ExitCode {
                 seed: None,
                 out: None,
                 json: false,
-                report: ReportArgs { messages: None, message_nodes: Vec::new(), max_arrows: 2_000, timings: false },
+                report: ReportArgs {
+                    messages: None,
+                    message_nodes: Vec::new(),
+                    max_arrows: kafkasim::report::messages::DEFAULT_MAX_ARROWS,
+                    timings: false,
+                },
             };
             parsed.and_then(|s| run(DEFAULT_SCENARIO_PATH, Some(DEFAULT_SCENARIO), s, args))
         }

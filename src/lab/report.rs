@@ -8,7 +8,6 @@ use super::describe::describe_topics;
 use super::partition_spread::render_partition_spread;
 use super::producer_metrics::{producer_metrics, render_producer_metrics};
 use super::run::RunReport;
-use crate::history::Event;
 use crate::report::document::{self, CliView, DiagramView, PlotView, RunDocument};
 use crate::report::messages::{render_diagram, DiagramError, DiagramOptions};
 use crate::report::paths::{file_in, PathError};
@@ -142,12 +141,7 @@ pub fn write_report(dir: &Path, request: &ReportRequest) -> Result<ReportFiles, 
 pub fn build_document(request: &ReportRequest, plots: Vec<PlotView>, messages: Option<DiagramView>) -> RunDocument {
     let report = request.report;
     let h = &report.history;
-    let (sent, acked, failed) = h.entries.iter().fold((0, 0, 0), |(s, a, f), e| match e.event {
-        Event::SendInvoked { .. } => (s + 1, a, f),
-        Event::SendAcked { .. } => (s, a + 1, f),
-        Event::SendFailed { .. } => (s, a, f + 1),
-        _ => (s, a, f),
-    });
+    let (sent, acked, failed) = super::run::send_counts(h);
     let mut facts = vec![
         ("records".to_string(), format!("{sent} sent, {acked} acknowledged, {failed} failed")),
         (

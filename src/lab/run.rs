@@ -96,6 +96,16 @@ fn seconds(ms: u64) -> String {
     format!("{:.1} s", ms as f64 / 1000.0)
 }
 
+/// How many records were sent, acknowledged and failed.
+pub fn send_counts(h: &History) -> (u64, u64, u64) {
+    h.entries.iter().fold((0, 0, 0), |(s, a, f), e| match e.event {
+        Event::SendInvoked { .. } => (s + 1, a, f),
+        Event::SendAcked { .. } => (s, a + 1, f),
+        Event::SendFailed { .. } => (s, a, f + 1),
+        _ => (s, a, f),
+    })
+}
+
 /// The human summary printed after the seed line.
 pub fn render_text(scenario: &Scenario, report: &RunReport, replay: &str) -> String {
     let h = &report.history;
@@ -126,12 +136,7 @@ pub fn render_text(scenario: &Scenario, report: &RunReport, replay: &str) -> Str
         out.push_str(&faults.join("\n"));
         out.push('\n');
     }
-    let (sent, acked, failed) = h.entries.iter().fold((0, 0, 0), |(s, a, f), e| match e.event {
-        Event::SendInvoked { .. } => (s + 1, a, f),
-        Event::SendAcked { .. } => (s, a + 1, f),
-        Event::SendFailed { .. } => (s, a, f + 1),
-        _ => (s, a, f),
-    });
+    let (sent, acked, failed) = send_counts(h);
     out.push_str(&format!("records: {sent} sent, {acked} acknowledged, {failed} failed\n"));
     let mut errors: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
     for e in &h.entries {
