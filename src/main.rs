@@ -2,11 +2,15 @@
 //! codes (0: every check met its expectation; 1: one did not; 2: invalid input; 3: a bug in
 //! kafkasim, reported with the seed that reproduces it).
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
-use kafkasim::lab::run::{execute, render_text, to_json};
+use kafkasim::lab::report::{write_report, ReportFiles, ReportRequest};
+use kafkasim::lab::run::{execute_with, render_text, report_for_checks, to_json, RunReport};
+use kafkasim::report::messages::{parse_window, DiagramOptions};
+use kafkasim::report::paths::default_report_dir;
+use kafkasim::report::PlotOptions;
 use kafkasim::scenario::{self, parse_scenario, RawScenario, Scenario, ScenarioError};
 use kafkasim::shrink::ShrinkOptions;
+use kafkasim::sim::{RunOptions, RunStats};
 use kafkasim::sweep::{SweepError, SweepPlan, SweepResult};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,6 +42,18 @@ enum Command {
         /// Print one JSON object on stdout instead of the text summary.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Re-render the plots and the report of a saved run from its history.jsonl.
+    Plot {
+        /// The history.jsonl a run wrote.
+        history: PathBuf,
+        /// Where to write (default: the history's directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Parse and validate a scenario without running it.
     Validate { file: PathBuf },
@@ -156,6 +172,39 @@ enum LabCommand {
     },
 }
 
+/// Report options shared by `run` and `plot`.
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// Record the network messages sent in this window (ms, or with a unit: 19.5s..21s) and
+    /// draw them as a message-sequence diagram, messages.svg (`plot`: draw that part of what
+    /// the run recorded).
+    #[arg(long, value_name = "FROM..TO")]
+    messages: Option<String>,
+    /// The nodes the message diagram shows, in this order (default: every node that sent or
+    /// received a message in the window).
+    #[arg(long, value_name = "NODE,NODE", value_delimiter = ',')]
+    message_nodes: Vec<String>,
+    /// At most this many arrows in the message diagram (the first ones; the diagram says so).
+    #[arg(long, value_name = "N", default_value_t = kafkasim::report::messages::DEFAULT_MAX_ARROWS)]
+    max_arrows: usize,
+    /// Print on stderr how long the run, the plots and the report took.
+    #[arg(long)]
+    timings: bool,
+}
+
+impl ReportArgs {
+    fn window(&self) -> Result<Option<(u64, u64)>, Failure> {
+        self.messages.as_deref().map(parse_window).transpose().map_err(|e| Failure::Input(format!("--messages: {e}")))
+    }
+
+    fn diagram(&self) -> Result<DiagramOptions, Failure> {
+        if self.max_arrows == 0 {
+            return Err(Failure::Input("--max-arrows must be at least 1".into()));
+        }
+        Ok(DiagramOptions { window: self.window()?, nodes: self.message_nodes.clone(), max_arrows: self.max_arrows })
+    }
+}
+
 enum Failure {
     /// Invalid input: exit 2.
     Input(String),
@@ -167,41 +216,131 @@ fn load(path: &Path) -> Result<(RawScenario, Scenario), Failure> {
     scenario::load(path).map_err(|e: ScenarioError| Failure::Input(e.render()))
 }
 
-fn run(
-    file: &str,
-    raw_and_scenario: (RawScenario, Scenario),
+struct RunArgs {
     seed: Option<u64>,
     out: Option<PathBuf>,
     json: bool,
+    report: ReportArgs,
+}
+
+fn run(
+    file: &str,
+    scenario_text: Option<&str>,
+    raw_and_scenario: (RawScenario, Scenario),
+    args: RunArgs,
 ) -> Result<ExitCode, Failure> {
     let (_, scenario) = raw_and_scenario;
+    let RunArgs { seed, out, json, report: report_args } = args;
     let seed = seed.or(scenario.seed).unwrap_or(1);
     let replay = format!("kafkasim run {file} --seed {seed}");
+    let diagram = report_args.diagram()?;
+    let dir = match out {
+        Some(dir) => dir,
+        None => default_report_dir(&scenario.name, seed)
+            .map_err(|e| Failure::Input(format!("{e}; choose one with --out DIR")))?,
+    };
     // The first line a run prints is its seed (on stderr when stdout carries JSON).
     if json {
         eprintln!("seed: {seed}");
     } else {
         println!("seed: {seed}");
     }
-    let report = execute(&scenario, seed).map_err(|e| Failure::Bug(format!("{e}\nreproduce with: {replay}")))?;
-    let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-{seed}", scenario.name)));
-    write_outputs(&dir, &report)
-        .map_err(|e| Failure::Input(format!("cannot write the report to {}: {e:#}", dir.display())))?;
+    let options = RunOptions { messages: diagram.window };
+    let report =
+        execute_with(&scenario, seed, &options).map_err(|e| Failure::Bug(format!("{e}\nreproduce with: {replay}")))?;
+    let request = ReportRequest {
+        report: &report,
+        description: &scenario.description,
+        replay: replay.clone(),
+        plots: PlotOptions::default(),
+        diagram,
+        write_history: true,
+        result_json: Some(to_json(&report)),
+        scenario_text,
+    };
+    let files = write_report(&dir, &request)
+        .map_err(|e| Failure::Input(format!("cannot write the report to {}: {e}", dir.display())))?;
+    if report_args.timings {
+        print_timings(&report, &files);
+    }
     if json {
         println!("{}", to_json(&report));
     } else {
         print!("{}", render_text(&scenario, &report, &replay));
-        println!("\nreport: {}", dir.display());
+        println!("\nreport: {}", dir.join("report.html").display());
     }
     Ok(if report.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn write_outputs(dir: &Path, report: &kafkasim::lab::run::RunReport) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let history = std::fs::File::create(dir.join("history.jsonl"))?;
-    kafkasim::history::write_jsonl(&report.history, std::io::BufWriter::new(history))?;
-    std::fs::write(dir.join("result.json"), serde_json::to_string_pretty(&to_json(report))?)?;
-    Ok(())
+/// `--timings`: what plotting and reporting cost, next to the run's own wall time.
+fn print_timings(report: &RunReport, files: &ReportFiles) {
+    let t = files.timings;
+    let run_ms = report.stats.wall_ms as f64;
+    let mut line = format!(
+        "timings: history.jsonl and result.json {:.0} ms, plots {:.0} ms, report.html and summary.md {:.0} ms",
+        t.history_ms, t.plots_ms, t.report_ms
+    );
+    if run_ms > 0.0 {
+        line.push_str(&format!(
+            "; the run {run_ms:.0} ms: plots and report add {:.2}x the run's wall time",
+            (t.plots_ms + t.report_ms) / run_ms
+        ));
+    }
+    eprintln!("{line}");
+}
+
+/// `kafkasim plot`: the report of a saved history, with the expectations and description of the
+/// `scenario.toml` beside it when there is one.
+fn plot(history_path: &Path, out: Option<PathBuf>, report_args: ReportArgs) -> Result<ExitCode, Failure> {
+    let name = history_path.display().to_string();
+    let diagram = report_args.diagram()?;
+    let file = std::fs::File::open(history_path).map_err(|e| Failure::Input(format!("cannot read {name}: {e}")))?;
+    let history = kafkasim::history::read_jsonl(std::io::BufReader::new(file))
+        .map_err(|e| Failure::Input(format!("{name}: {e}")))?;
+    if diagram.window.is_some() && history.messages.is_none() {
+        return Err(Failure::Input(format!(
+            "{name} recorded no messages: run the scenario again with --messages FROM..TO"
+        )));
+    }
+    let source_dir = history_path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let scenario_path = source_dir.join("scenario.toml");
+    let scenario = if scenario_path.is_file() {
+        match scenario::load(&scenario_path) {
+            Ok((_, s)) if s.name == history.meta.scenario => Some(s),
+            Ok(_) => None,
+            Err(e) => {
+                eprintln!("warning: ignoring {}: {}", scenario_path.display(), e.render());
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let seed = history.meta.seed;
+    let replay = match &scenario {
+        Some(_) => format!("kafkasim run {} --seed {seed}", scenario_path.display()),
+        None => format!("kafkasim run scenarios/{}.toml --seed {seed}", history.meta.scenario),
+    };
+    let checks = scenario.as_ref().map(|s| s.checks.clone()).unwrap_or_default();
+    let report = report_for_checks(&checks, history, RunStats::default());
+    let dir = out.unwrap_or_else(|| source_dir.to_path_buf());
+    let request = ReportRequest {
+        report: &report,
+        description: scenario.as_ref().map_or("", |s| s.description.as_str()),
+        replay,
+        plots: PlotOptions::default(),
+        diagram,
+        write_history: false,
+        result_json: None,
+        scenario_text: None,
+    };
+    let files = write_report(&dir, &request)
+        .map_err(|e| Failure::Input(format!("cannot write the report to {}: {e}", dir.display())))?;
+    if report_args.timings {
+        print_timings(&report, &files);
+    }
+    println!("report: {}", dir.join("report.html").display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn sweep(
@@ -416,10 +555,18 @@ fn main() -> ExitCode {
     let result = match cli.command {
         None => {
             let parsed = parse_scenario(DEFAULT_SCENARIO_PATH, DEFAULT_SCENARIO).map_err(|e| Failure::Bug(e.render()));
-            parsed.and_then(|s| run(DEFAULT_SCENARIO_PATH, s, None, None, false))
-        }
-        Some(Command::Run { file, seed, out, json }) => {
-            load(&file).and_then(|s| run(&file.display().to_string(), s, seed, out, json))
+            let args = RunArgs {
+                seed: None,
+                out: None,
+                json: false,
+                report: ReportArgs {
+                    messages: None,
+                    message_nodes: Vec::new(),
+                    max_arrows: kafkasim::report::messages::DEFAULT_MAX_ARROWS,
+                    timings: false,
+                },
+            };
+            parsed.and_then(|s| run(DEFAULT_SCENARIO_PATH, Some(DEFAULT_SCENARIO), s, args))
         }
         Some(Command::Bench { file, seed, json }) => load(&file).and_then(|(_, scenario)| {
             let seed = seed.or(scenario.seed).unwrap_or(1);
@@ -433,6 +580,11 @@ fn main() -> ExitCode {
             }
             Ok(ExitCode::SUCCESS)
         }),
+        Some(Command::Run { file, seed, out, json, report }) => load(&file).and_then(|s| {
+            let text = std::fs::read_to_string(&file).ok();
+            run(&file.display().to_string(), text.as_deref(), s, RunArgs { seed, out, json, report })
+        }),
+        Some(Command::Plot { history, out, report }) => plot(&history, out, report),
         Some(Command::Partition { partitions, keys }) => match kafkasim::tools::partition::run(partitions, &keys) {
             Ok(lines) => {
                 print!("{lines}");

@@ -6,8 +6,10 @@
 //! runs are "the same run" exactly when they recorded the same history.
 
 mod jsonl;
+mod messages;
 
 pub use jsonl::{read_jsonl, trace_sha256, write_jsonl, JsonlError};
+pub use messages::{MessageLog, MessageOutcome, MessageRecord, MAX_RECORDED_MESSAGES};
 
 use crate::protocol::errors::ErrorCode;
 use crate::protocol::log::batch::ControlType;
@@ -353,6 +355,10 @@ pub struct History {
     pub meta: RunMeta,
     pub entries: Vec<Entry>,
     pub final_state: FinalState,
+    /// The network messages of a window, when the run was asked to record them (not part of the
+    /// canonical history: the trace hash leaves them out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<MessageLog>,
 }
 
 impl History {

@@ -17,6 +17,7 @@ pub mod names;
 pub mod partition_spread;
 pub mod producer_metrics;
 pub mod rebalances;
+pub mod report;
 pub mod run;
 pub mod session;
 pub mod trigger;

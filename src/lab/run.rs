@@ -7,8 +7,8 @@ use super::partition_spread::render_partition_spread;
 use super::producer_metrics::{producer_metrics, render_producer_metrics, ProducerMetricsRow};
 use crate::check::{run_all, verdicts, CheckOutcome, CheckVerdict};
 use crate::history::{trace_sha256, Event, History};
-use crate::scenario::{Expect, Scenario};
-use crate::sim::{run_scenario, RunError, RunStats};
+use crate::scenario::{CheckExpectation, Expect, Scenario};
+use crate::sim::{run_scenario_with, RunError, RunOptions, RunStats};
 use serde::Serialize;
 
 pub struct RunReport {
@@ -28,14 +28,24 @@ impl RunReport {
 
 /// Runs `scenario` with `seed`: its `[nemesis]` (if any) draws its faults from the seed first.
 pub fn execute(scenario: &Scenario, seed: u64) -> Result<RunReport, RunError> {
-    let result = run_scenario(&scenario.for_seed(seed), seed)?;
+    execute_with(scenario, seed, &RunOptions::default())
+}
+
+/// [`execute`], recording what `options` ask for too (e.g. the messages of a window).
+pub fn execute_with(scenario: &Scenario, seed: u64, options: &RunOptions) -> Result<RunReport, RunError> {
+    let result = run_scenario_with(&scenario.for_seed(seed), seed, options)?;
     Ok(report_for(scenario, result.history, result.stats))
 }
 
 /// Checks a history (live or loaded) against a scenario's expectations.
 pub fn report_for(scenario: &Scenario, history: History, stats: RunStats) -> RunReport {
+    report_for_checks(&scenario.checks, history, stats)
+}
+
+/// Checks a history against the given expectations (none for a history without its scenario).
+pub fn report_for_checks(checks: &[CheckExpectation], history: History, stats: RunStats) -> RunReport {
     let outcomes = run_all(&history);
-    let verdicts = verdicts(&outcomes, &scenario.checks);
+    let verdicts = verdicts(&outcomes, checks);
     let trace_sha256 = trace_sha256(&history);
     RunReport { history, outcomes, verdicts, stats, trace_sha256 }
 }
@@ -86,6 +96,16 @@ fn seconds(ms: u64) -> String {
     format!("{:.1} s", ms as f64 / 1000.0)
 }
 
+/// How many records were sent, acknowledged and failed.
+pub fn send_counts(h: &History) -> (u64, u64, u64) {
+    h.entries.iter().fold((0, 0, 0), |(s, a, f), e| match e.event {
+        Event::SendInvoked { .. } => (s + 1, a, f),
+        Event::SendAcked { .. } => (s, a + 1, f),
+        Event::SendFailed { .. } => (s, a, f + 1),
+        _ => (s, a, f),
+    })
+}
+
 /// The human summary printed after the seed line.
 pub fn render_text(scenario: &Scenario, report: &RunReport, replay: &str) -> String {
     let h = &report.history;
@@ -116,12 +136,7 @@ pub fn render_text(scenario: &Scenario, report: &RunReport, replay: &str) -> Str
         out.push_str(&faults.join("\n"));
         out.push('\n');
     }
-    let (sent, acked, failed) = h.entries.iter().fold((0, 0, 0), |(s, a, f), e| match e.event {
-        Event::SendInvoked { .. } => (s + 1, a, f),
-        Event::SendAcked { .. } => (s, a + 1, f),
-        Event::SendFailed { .. } => (s, a, f + 1),
-        _ => (s, a, f),
-    });
+    let (sent, acked, failed) = send_counts(h);
     out.push_str(&format!("records: {sent} sent, {acked} acknowledged, {failed} failed\n"));
     let mut errors: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
     for e in &h.entries {

@@ -16,14 +16,24 @@
 //! shaded ([`faults`]). The series are computed by pure folds in one pass over the history
 //! ([`compute`]) and downsampled to about 600 time buckets ([`buckets`]), so drawing costs the
 //! same for any run length. Text is drawn with an embedded font ([`font`]): no system fonts.
+//!
+//! Besides the plots: the message-sequence diagram of a recorded window ([`messages`]), and the
+//! run report itself, gathered as data ([`document`]) and rendered as a self-contained
+//! `report.html` ([`html`]) and a `summary.md` ([`summary`]), every file inside the chosen
+//! directory ([`paths`]).
 
 pub mod buckets;
+pub mod document;
 pub mod draw;
 pub mod faults;
 pub mod font;
+pub mod html;
 pub mod index;
+pub mod messages;
+pub mod paths;
 pub mod plot;
 pub mod raster;
+pub mod summary;
 
 #[cfg(test)]
 mod synthetic;

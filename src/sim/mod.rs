@@ -8,4 +8,4 @@ pub mod node;
 pub mod recorder;
 pub mod run;
 
-pub use run::{run_scenario, RunError, RunResult, RunStats};
+pub use run::{run_scenario, run_scenario_with, RunError, RunOptions, RunResult, RunStats};

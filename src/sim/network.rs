@@ -22,7 +22,12 @@
 //!   (one it held in purgatory through a power loss it was never told about). On a real network
 //!   that answer goes to a dead socket; here the network tags each request's correlation id with
 //!   the sender's incarnation and drops a response whose tag is not the receiver's.
+//!
+//! On request (`--messages FROM..TO`) the network also records the messages sent in a window and
+//! what became of them ([`MessageLog`]), for the message-sequence diagram. Recording only reads:
+//! it draws no random number and moves no clock, so the run is the same with or without it.
 
+use crate::history::{MessageLog, MessageOutcome, MessageRecord, MAX_RECORDED_MESSAGES};
 use crate::protocol::actor::Control;
 use crate::protocol::message::Message;
 use crate::protocol::types::{NodeId, SimTime};
@@ -57,6 +62,8 @@ struct InFlight {
     from: NodeId,
     link_epoch: u64,
     payload: Payload,
+    /// The message's index in the recorded [`MessageLog`], if it is recorded.
+    traced: Option<usize>,
 }
 
 #[derive(Default)]
@@ -65,7 +72,7 @@ struct Link {
     epoch: u64,
     last_arrival_ms: SimTime,
     /// Messages sent while the link was cut, waiting for the heal.
-    held: VecDeque<Message>,
+    held: VecDeque<(Message, Option<usize>)>,
 }
 
 struct NodeNet {
@@ -97,6 +104,8 @@ pub struct Network {
     pub stats: NetworkStats,
     /// `client_close = "fin"` (see `NetworkSpec`).
     client_close_delivers_sent: bool,
+    /// The messages of the window being recorded, if any.
+    trace: Option<MessageLog>,
 }
 
 impl Network {
@@ -111,6 +120,64 @@ impl Network {
             rng,
             stats: NetworkStats::default(),
             client_close_delivers_sent: false,
+            trace: None,
+        }
+    }
+
+    /// Records the messages sent in `[from_ms, to_ms)` from now on.
+    pub fn record_messages(&mut self, from_ms: SimTime, to_ms: SimTime) {
+        self.trace = Some(MessageLog::new(from_ms, to_ms));
+    }
+
+    /// The recorded messages (None unless [`Network::record_messages`] was called).
+    pub fn take_messages(&mut self) -> Option<MessageLog> {
+        self.trace.take()
+    }
+
+    /// Starts the record of a message sent at `now`, if it falls in the window.
+    fn trace_send(&mut self, now: SimTime, from: NodeId, to: NodeId, message: &Message) -> Option<usize> {
+        let log = self.trace.as_mut().filter(|log| log.covers(now))?;
+        if log.records.len() >= MAX_RECORDED_MESSAGES {
+            log.omitted += 1;
+            return None;
+        }
+        let correlation_id = match message {
+            Message::Request { correlation_id, .. } | Message::Response { correlation_id, .. } => {
+                correlation_id & ((1 << INCARNATION_SHIFT) - 1)
+            }
+        };
+        log.records.push(MessageRecord {
+            from,
+            to,
+            api: message.api_name().to_string(),
+            request: message.is_request(),
+            correlation_id,
+            size_bytes: message.size_bytes(),
+            sent_ms: now,
+            outcome: MessageOutcome::InFlight,
+        });
+        Some(log.records.len() - 1)
+    }
+
+    fn trace_outcome(&mut self, traced: Option<usize>, outcome: MessageOutcome) {
+        if let (Some(index), Some(log)) = (traced, self.trace.as_mut()) {
+            log.records[index].outcome = outcome;
+        }
+    }
+
+    fn trace_dropped(&mut self, traced: Option<usize>, at_ms: SimTime, reason: &str) {
+        if traced.is_some() {
+            self.trace_outcome(traced, MessageOutcome::Dropped { at_ms, reason: reason.to_string() });
+        }
+    }
+
+    /// Marks every recorded message in `inbox` as lost at `now`.
+    fn trace_inbox_lost(trace: &mut Option<MessageLog>, inbox: &BTreeMap<(SimTime, u64), InFlight>, now: SimTime) {
+        if let Some(log) = trace.as_mut() {
+            for index in inbox.values().filter_map(|in_flight| in_flight.traced) {
+                log.records[index].outcome =
+                    MessageOutcome::Dropped { at_ms: now, reason: "the receiver stopped".into() };
+            }
         }
     }
 
@@ -154,7 +221,7 @@ impl Network {
         latency
     }
 
-    fn enqueue(&mut self, now: SimTime, from: NodeId, to: NodeId, payload: Payload) {
+    fn enqueue(&mut self, now: SimTime, from: NodeId, to: NodeId, payload: Payload, traced: Option<usize>) {
         let latency = self.latency();
         let link = self.links.entry((from, to)).or_default();
         let arrival = (now + latency).max(link.last_arrival_ms);
@@ -162,7 +229,7 @@ impl Network {
         let link_epoch = link.epoch;
         let sequence = self.next_sequence();
         if let Some(target) = self.nodes.get_mut(&to) {
-            target.inbox.insert((arrival, sequence), InFlight { from, link_epoch, payload });
+            target.inbox.insert((arrival, sequence), InFlight { from, link_epoch, payload, traced });
             target.notify.notify_one();
         }
     }
@@ -173,17 +240,19 @@ impl Network {
             assert!(*correlation_id < 1 << INCARNATION_SHIFT, "{from:?} ran out of correlation ids");
             *correlation_id |= self.nodes.get(&from).map_or(0, |n| n.incarnation) << INCARNATION_SHIFT;
         }
+        let traced = if self.trace.is_some() { self.trace_send(now, from, to, &message) } else { None };
         if !self.is_alive(to) {
             // Connection refused: the sender learns it one network hop later.
             self.stats.messages_dropped += 1;
-            self.enqueue(now, to, from, Payload::Disconnected);
+            self.trace_dropped(traced, now, "connection refused");
+            self.enqueue(now, to, from, Payload::Disconnected, None);
             return;
         }
         if self.cut.contains(&(from, to)) {
-            self.links.entry((from, to)).or_default().held.push_back(message);
+            self.links.entry((from, to)).or_default().held.push_back((message, traced));
             return;
         }
-        self.enqueue(now, from, to, Payload::Message(message));
+        self.enqueue(now, from, to, Payload::Message(message), traced);
     }
 
     /// A command from the supervisor, delivered at once and never cut.
@@ -191,7 +260,8 @@ impl Network {
         let sequence = self.next_sequence();
         if let Some(target) = self.nodes.get_mut(&to) {
             let link_epoch = 0;
-            target.inbox.insert((now, sequence), InFlight { from: to, link_epoch, payload: Payload::Control(control) });
+            let in_flight = InFlight { from: to, link_epoch, payload: Payload::Control(control), traced: None };
+            target.inbox.insert((now, sequence), in_flight);
             target.notify.notify_one();
         }
     }
@@ -212,12 +282,14 @@ impl Network {
             };
             if current_epoch != in_flight.link_epoch {
                 self.stats.messages_dropped += 1;
+                self.trace_dropped(in_flight.traced, now, "connection reset");
                 continue;
             }
             let mut in_flight = in_flight;
             if let Payload::Message(Message::Response { correlation_id, .. }) = &mut in_flight.payload {
                 if *correlation_id >> INCARNATION_SHIFT != self.nodes[&node].incarnation {
                     self.stats.messages_dropped += 1;
+                    self.trace_dropped(in_flight.traced, now, "an answer to the process this one replaced");
                     continue; // an answer to the process this one replaced
                 }
                 *correlation_id &= (1 << INCARNATION_SHIFT) - 1;
@@ -225,6 +297,7 @@ impl Network {
             if let Payload::Message(m) = &in_flight.payload {
                 self.stats.messages_delivered += 1;
                 self.stats.bytes_delivered += m.size_bytes();
+                self.trace_outcome(in_flight.traced, MessageOutcome::Delivered { at_ms: now });
             }
             return Some((arrival, sequence, Delivery { from: in_flight.from, payload: in_flight.payload }));
         }
@@ -234,12 +307,15 @@ impl Network {
         self.nodes.get(&node).and_then(|n| n.inbox.first_key_value()).map(|((t, _), _)| *t)
     }
 
-    fn reset_link(&mut self, a: NodeId, b: NodeId) {
+    fn reset_link(&mut self, now: SimTime, a: NodeId, b: NodeId) {
         for key in [(a, b), (b, a)] {
             let link = self.links.entry(key).or_default();
             link.epoch += 1;
             self.stats.messages_dropped += link.held.len() as u64;
-            link.held.clear();
+            let held = std::mem::take(&mut link.held);
+            for (_, traced) in held {
+                self.trace_dropped(traced, now, "connection reset");
+            }
         }
     }
 
@@ -250,10 +326,10 @@ impl Network {
             // An orderly close (FIN): what `from` sent still arrives, answers to it are lost.
             self.links.entry((to, from)).or_default().epoch += 1;
         } else {
-            self.reset_link(from, to);
+            self.reset_link(now, from, to);
         }
         if self.is_alive(to) && !self.cut.contains(&(from, to)) {
-            self.enqueue(now, from, to, Payload::Disconnected);
+            self.enqueue(now, from, to, Payload::Disconnected, None);
         }
     }
 
@@ -262,6 +338,7 @@ impl Network {
     pub fn crash(&mut self, now: SimTime, node: NodeId, notify_peers: bool) {
         if let Some(n) = self.nodes.get_mut(&node) {
             n.alive = false;
+            Self::trace_inbox_lost(&mut self.trace, &n.inbox, now);
             n.inbox.clear();
         }
         let peers: BTreeSet<NodeId> = self
@@ -278,9 +355,9 @@ impl Network {
             })
             .collect();
         for peer in peers {
-            self.reset_link(node, peer);
+            self.reset_link(now, node, peer);
             if notify_peers && self.is_alive(peer) && !self.cut.contains(&(node, peer)) {
-                self.enqueue(now, node, peer, Payload::Disconnected);
+                self.enqueue(now, node, peer, Payload::Disconnected, None);
             }
         }
     }
@@ -323,9 +400,11 @@ impl Network {
             Some(link) => std::mem::take(&mut link.held),
             None => return,
         };
-        for message in held {
+        for (message, traced) in held {
             if self.is_alive(to) {
-                self.enqueue(now, from, to, Payload::Message(message));
+                self.enqueue(now, from, to, Payload::Message(message), traced);
+            } else {
+                self.trace_dropped(traced, now, "the receiver stopped");
             }
         }
     }

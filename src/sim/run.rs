@@ -43,9 +43,22 @@ pub enum RunError {
     Panic { seed: u64, message: String },
 }
 
+/// What a run records besides its canonical history.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Record the network messages sent in `[from, to)` ms (for the message-sequence diagram).
+    pub messages: Option<(SimTime, SimTime)>,
+}
+
 /// Runs `scenario` with `seed` to completion.
 pub fn run_scenario(scenario: &Scenario, seed: u64) -> Result<RunResult, RunError> {
+    run_scenario_with(scenario, seed, &RunOptions::default())
+}
+
+/// [`run_scenario`], recording what `options` ask for too.
+pub fn run_scenario_with(scenario: &Scenario, seed: u64, options: &RunOptions) -> Result<RunResult, RunError> {
     let scenario = scenario.clone();
+    let options = options.clone();
     let wall_start = Instant::now();
     let thread = std::thread::Builder::new()
         .name(format!("kafkasim-seed-{seed}"))
@@ -53,7 +66,7 @@ pub fn run_scenario(scenario: &Scenario, seed: u64) -> Result<RunResult, RunErro
             let runtime = madsim::runtime::Runtime::with_seed_and_config(seed, madsim::Config::default());
             let mut runtime = runtime;
             runtime.set_time_limit(Duration::from_millis(scenario.duration_ms + scenario.settle_ms + 3_600_000));
-            runtime.block_on(supervise(scenario, seed))
+            runtime.block_on(supervise(scenario, seed, options))
         })
         .expect("spawning the simulation thread");
     match thread.join() {
@@ -149,13 +162,16 @@ async fn sleep_until(shared: &Shared, ms: SimTime) {
 }
 
 /// The supervisor: node 0, which cannot be killed. Plays the schedule, then heals and settles.
-async fn supervise(scenario: Scenario, seed: u64) -> (History, NetworkStats) {
+async fn supervise(scenario: Scenario, seed: u64, options: RunOptions) -> (History, NetworkStats) {
     let mut network = Network::new(
         scenario.network.latency_ms,
         scenario.network.packet_loss,
         ChaCha8Rng::seed_from_u64(seed ^ NETWORK_RNG_STREAM),
     );
     network.set_client_close_delivers_sent(scenario.network.client_close_delivers_sent);
+    if let Some((from_ms, to_ms)) = options.messages {
+        network.record_messages(from_ms, to_ms);
+    }
     let shared = Shared {
         network: Arc::new(Mutex::new(network)),
         recorder: Arc::new(Mutex::new(Recorder::default())),
@@ -193,8 +209,11 @@ async fn supervise(scenario: Scenario, seed: u64) -> (History, NetworkStats) {
     madsim::time::sleep(Duration::from_millis(1)).await;
 
     let entries = std::mem::take(&mut shared.recorder.lock().expect("recorder lock").entries);
-    let stats = shared.network.lock().expect("network lock").stats.clone();
-    (History { meta: run_meta(&scenario, seed), entries, final_state }, stats)
+    let (stats, messages) = {
+        let mut network = shared.network.lock().expect("network lock");
+        (network.stats.clone(), network.take_messages())
+    };
+    (History { meta: run_meta(&scenario, seed), entries, final_state, messages }, stats)
 }
 
 /// The last part of the settle phase in which nothing new is written, so that every write has

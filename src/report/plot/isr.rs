@@ -149,17 +149,17 @@ impl Figure for IsrFigure<'_> {
     fn title(&self) -> String {
         let total = self.0.timelines.len();
         if total > MAX_ROWS {
-            format!("In-sync replicas (ISR) per partition ({MAX_ROWS} of {total}, shrunk first)")
+            format!("In-sync replicas (ISR) per partition ({MAX_ROWS} of {total}: the workload's topics first, then those that shrank)")
         } else {
             "In-sync replicas (ISR) per partition".to_string()
         }
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scene: &Scene) -> DrawResult<DB> {
-        let mut chosen: Vec<&IsrTimeline> = self.0.timelines.iter().filter(|t| t.ever_under_replicated()).collect();
-        chosen.extend(self.0.timelines.iter().filter(|t| !t.ever_under_replicated()));
+        let mut chosen: Vec<&IsrTimeline> = self.0.timelines.iter().collect();
+        chosen.sort_by_key(|t| (super::is_internal(&t.tp), !t.ever_under_replicated()));
         chosen.truncate(MAX_ROWS);
-        chosen.sort_by(|a, b| a.tp.cmp(&b.tp));
+        chosen.sort_by(|a, b| (super::is_internal(&a.tp), &a.tp).cmp(&(super::is_internal(&b.tp), &b.tp)));
         let names: Vec<String> = chosen.iter().map(|t| t.tp.to_string()).collect();
         let legend = vec![
             LegendItem::new("ISR = all replicas", LegendMark::Swatch(isr_color(0))),

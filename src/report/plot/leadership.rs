@@ -123,7 +123,7 @@ impl Figure for Leadership {
     fn title(&self) -> String {
         let total = self.timelines.len();
         if total > MAX_ROWS {
-            format!("Partition leaders and leader epochs ({MAX_ROWS} of {total}, busiest first)")
+            format!("Partition leaders and leader epochs ({MAX_ROWS} of {total}: the workload's topics first, then the busiest)")
         } else {
             "Partition leaders and leader epochs".to_string()
         }
@@ -131,9 +131,9 @@ impl Figure for Leadership {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scene: &Scene) -> DrawResult<DB> {
         let mut chosen: Vec<&LeaderTimeline> = self.timelines.iter().collect();
-        chosen.sort_by_key(|t| std::cmp::Reverse(t.segments.len()));
+        chosen.sort_by_key(|t| (super::is_internal(&t.tp), std::cmp::Reverse(t.segments.len())));
         chosen.truncate(MAX_ROWS);
-        chosen.sort_by(|a, b| a.tp.cmp(&b.tp));
+        chosen.sort_by(|a, b| (super::is_internal(&a.tp), &a.tp).cmp(&(super::is_internal(&b.tp), &b.tp)));
         let leaders = self.leaders();
         let color_of = |leader: Option<BrokerId>| match leader {
             Some(b) => draw::series_color(leaders.iter().position(|l| *l == b).unwrap_or(0)),

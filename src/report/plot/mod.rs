@@ -22,6 +22,12 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+/// Kafka's internal topics (`__consumer_offsets`, `__transaction_state`): plots with a row per
+/// partition show the workload's own topics before them.
+pub fn is_internal(tp: &crate::protocol::types::TopicPartition) -> bool {
+    tp.topic.starts_with("__")
+}
+
 /// A pure fold over a history's entries, in order; `bucket` is the entry's time bucket.
 pub trait Fold {
     type Output;
