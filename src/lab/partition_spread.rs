@@ -107,6 +107,7 @@ mod tests {
                 name: name.to_string(),
                 summary: String::new(),
                 group: None,
+                read_committed: false,
             });
         }
         history.entries.extend([acked(0, 2), acked(0, 2), acked(1, 0), acked(1, 1)]);
