@@ -1,7 +1,7 @@
 //! The shape every protocol state machine has: it is stepped with one input (a message, a timer,
 //! a lost connection, a control command) and the current simulated time, and it answers only by
 //! filling an `Outbox`. It never sleeps, sends or reads a clock itself (the sans-I/O rule), which
-//! is what lets the same code run under madsim, in unit tests, and in property tests.
+//! is what lets the same code run in the simulator, in unit tests, and in property tests.
 
 use crate::history::Event;
 use crate::protocol::message::Message;

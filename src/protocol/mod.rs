@@ -1,4 +1,4 @@
-//! Pure, sans-I/O Kafka logic. No madsim, no async, no clock, no RNG of its own: every state
+//! Pure, sans-I/O Kafka logic. No simulator runtime, no async, no clock, no RNG of its own: every state
 //! machine here is stepped with an input and `now`, and answers with an `Outbox` of commands.
 
 pub mod actor;

@@ -46,7 +46,7 @@ pub struct NetworkSpec {
 
 impl Default for NetworkSpec {
     fn default() -> Self {
-        // madsim's default latency range, and a lossless network.
+        // the simulation runtime's default latency range, and a lossless network.
         NetworkSpec { latency_ms: (1, 10), packet_loss: 0.0, client_close_delivers_sent: false }
     }
 }

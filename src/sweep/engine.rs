@@ -1,5 +1,5 @@
 //! Running many seeds of one scenario at once: `jobs` worker threads take the next seed from a
-//! shared counter, and each run gets a fresh OS thread with its own madsim runtime (as every run
+//! shared counter, and each run gets a fresh OS thread with its own simulation runtime (as every run
 //! does), so runs never share state. Results come back in any order and are sorted by seed.
 
 use super::result::SeedResult;
