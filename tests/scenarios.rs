@@ -3,13 +3,14 @@
 
 use kafkasim::history::{Event, History};
 use kafkasim::lab::consumer_groups::describe_group_at;
+use kafkasim::lab::partition_spread::acked_per_partition;
 use kafkasim::lab::producer_metrics::producer_metrics;
 use kafkasim::lab::rebalances::rebalances;
 use kafkasim::lab::run::{execute, render_checks, RunReport};
 use kafkasim::protocol::errors::ErrorCode;
 use kafkasim::protocol::producer::metrics::ProducerMetricRates;
 use kafkasim::protocol::producer::partitioner::partition_for_key;
-use kafkasim::protocol::types::{BrokerId, NodeId, SimTime as SimTimeMs, ValueId};
+use kafkasim::protocol::types::{BrokerId, NodeId, SimTime as SimTimeMs, TopicName, ValueId};
 use kafkasim::scenario::{self, Scenario};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -201,18 +202,6 @@ fn coordinator_failover_loses_no_committed_progress() {
     assert!(end.rows.iter().all(|r| r.lag() == Some(0)), "{:?}", end.rows);
 }
 
-/// Each producer's acknowledged records per partition of `topic`, by producer name.
-fn acked_per_partition(history: &History, partitions: usize) -> BTreeMap<String, Vec<u64>> {
-    let mut counts: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-    for e in &history.entries {
-        if let Event::SendAcked { tp, value, .. } = &e.event {
-            counts.entry(history.producer_name(*value)).or_insert_with(|| vec![0; partitions])
-                [tp.partition as usize] += 1;
-        }
-    }
-    counts
-}
-
 /// Records the producers sent again after a failed attempt (their record-retry-total).
 fn records_retried(report: &RunReport) -> u64 {
     report.history.final_state.producers.iter().map(|p| p.metrics.records_retried).sum()
@@ -243,7 +232,8 @@ fn each_partitioner_places_records_as_kafka_would() {
             }
         }
     }
-    let counts = acked_per_partition(h, 6);
+    let counts: BTreeMap<String, Vec<u64>> =
+        acked_per_partition(h).remove(&TopicName::from("orders")).expect("acknowledged records").into_iter().collect();
     let round_robin = &counts["round-robin"];
     let (min, max) = (round_robin.iter().min().unwrap(), round_robin.iter().max().unwrap());
     assert!(max - min <= 1, "round-robin spreads evenly: {round_robin:?}");
