@@ -20,5 +20,6 @@ pub mod rebalances;
 pub mod report;
 pub mod run;
 pub mod session;
+pub mod table;
 pub mod trigger;
 pub mod views;

@@ -2,6 +2,7 @@
 //! the table that shows what a partitioner does (keys pinned by murmur2, sticky batches,
 //! round-robin, custom rules, a hot key's partition).
 
+use super::table::{render_table, Align};
 use crate::history::{Event, History};
 use crate::protocol::types::{TopicName, ValueId};
 use std::collections::BTreeMap;
@@ -62,14 +63,7 @@ pub fn render_partition_spread(history: &History) -> String {
                 table.push(vec![name.clone(), min.to_string(), max.to_string(), row.iter().sum::<u64>().to_string()]);
             }
         }
-        let widths: Vec<usize> =
-            (0..table[0].len()).map(|c| table.iter().map(|r| r[c].len()).max().unwrap_or(0)).collect();
-        for row in &table {
-            let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:>w$}")).collect();
-            out.push_str("  ");
-            out.push_str(&cells.join(" "));
-            out.push('\n');
-        }
+        out.push_str(&render_table(&table, Align::Right, "  "));
     }
     out
 }

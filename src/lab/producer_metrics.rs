@@ -3,6 +3,7 @@
 //! names as columns, computed over the part of the workload phase each producer process ran
 //! (the producers stop sending when the workload ends; the settle phase would dilute the rates).
 
+use super::table::{render_table, Align};
 use crate::history::History;
 use crate::protocol::producer::metrics::ProducerMetricRates;
 use serde::Serialize;
@@ -79,15 +80,7 @@ pub fn render_producer_metrics(rows: &[ProducerMetricsRow]) -> String {
             format!("{:.1}", r.record_error_rate),
         ]);
     }
-    let widths: Vec<usize> =
-        (0..header.len()).map(|c| table.iter().map(|row| row[c].len()).max().unwrap_or(0)).collect();
-    let mut out = String::new();
-    for row in &table {
-        let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
-        out.push_str(cells.join(" ").trim_end());
-        out.push('\n');
-    }
-    out
+    render_table(&table, Align::Left, "")
 }
 
 #[cfg(test)]
