@@ -141,6 +141,11 @@ pub struct FetchPartition {
     /// KIP-320: the epoch of the last batch the fetcher holds, to detect divergence.
     pub last_fetched_epoch: Option<LeaderEpoch>,
     pub partition_max_bytes: u64,
+    /// A follower's own high watermark, None for a consumer. It stands in for the fetch session
+    /// a leader keeps per follower (KIP-227): the leader leaves out of its response every
+    /// partition that has nothing new for the follower (no records, no error, no divergence, a
+    /// high watermark the follower already has), as Kafka's incremental fetch responses do.
+    pub fetcher_high_watermark: Option<Offset>,
 }
 
 #[derive(Clone, Debug)]

@@ -143,7 +143,9 @@ impl Broker {
         id: u64,
         out: &mut Outbox<BrokerTimer>,
     ) -> bool {
-        let Some(mut delayed) = self.delayed_produces.remove(&id) else { return true };
+        // Updated in place and removed only once complete: most checks (one per high-watermark
+        // move of any of its partitions) leave a delayed produce waiting.
+        let Some(delayed) = self.delayed_produces.get_mut(&id) else { return true };
         for (tp, required_offset, response, done) in delayed.partitions.iter_mut() {
             if *done {
                 continue;
@@ -157,13 +159,14 @@ impl Broker {
             let log = &self.disk.logs[tp];
             if log.high_watermark() >= *required_offset {
                 let min_isr = self.image.topic_config(&tp.topic).map_or(1, |c| c.min_insync_replicas);
-                if leader.maximal_isr().len() < leader.effective_min_isr(min_isr) {
+                if leader.maximal_isr_len() < leader.effective_min_isr(min_isr) {
                     response.error = ErrorCode::NotEnoughReplicasAfterAppend;
                 }
                 *done = true;
             }
         }
         if delayed.partitions.iter().all(|(.., done)| *done) {
+            let delayed = self.delayed_produces.remove(&id).expect("looked up above");
             let partitions: Vec<ProducePartitionResponse> =
                 delayed.partitions.into_iter().map(|(_, _, r, _)| r).collect();
             match delayed.reply {
@@ -193,7 +196,6 @@ impl Broker {
             }
             true
         } else {
-            self.delayed_produces.insert(id, delayed);
             false
         }
     }

@@ -76,6 +76,7 @@ impl Broker {
                         fetch_offset: log.log_end_offset(),
                         last_fetched_epoch: if send_last_fetched_epoch { log.latest_epoch() } else { None },
                         partition_max_bytes: self.config.replica_fetch_max_bytes,
+                        fetcher_high_watermark: Some(log.high_watermark()),
                     }
                 })
                 .collect();

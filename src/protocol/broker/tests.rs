@@ -85,6 +85,18 @@ fn produce(broker: &mut Broker, now: SimTime, acks: Acks, values: &[u64]) -> Out
 }
 
 fn fetch(broker: &mut Broker, now: SimTime, replica: Option<u32>, offset: Offset, epoch: LeaderEpoch) -> Out {
+    fetch_knowing(broker, now, replica, offset, epoch, None)
+}
+
+/// A fetch whose sender says which high watermark it already has (a follower does).
+fn fetch_knowing(
+    broker: &mut Broker,
+    now: SimTime,
+    replica: Option<u32>,
+    offset: Offset,
+    epoch: LeaderEpoch,
+    fetcher_high_watermark: Option<Offset>,
+) -> Out {
     let request = Request::Fetch(FetchRequest {
         replica_id: replica.map(BrokerId),
         max_wait_ms: 500,
@@ -97,6 +109,7 @@ fn fetch(broker: &mut Broker, now: SimTime, replica: Option<u32>, offset: Offset
             fetch_offset: offset,
             last_fetched_epoch: if offset > 0 { Some(epoch) } else { None },
             partition_max_bytes: 1 << 20,
+            fetcher_high_watermark,
         }],
     });
     let from = replica.map_or(NodeId::Client(1), NodeId::broker);
@@ -257,4 +270,50 @@ fn a_parked_follower_fetch_is_answered_by_the_append_that_feeds_it() {
     assert_eq!((data.error, data.batches.len()), (ErrorCode::None, 1));
     let out = produce(&mut leader, 30, Acks::Leader, &[8]);
     assert!(fetch_response(&out).is_none(), "answered fetches leave the purgatory and its watch lists");
+}
+
+/// Expires the fetch `out` parked (its `DelayedFetchTimeout`) and returns what the broker sent.
+fn expire_parked_fetch(broker: &mut Broker, out: &Out) -> Out {
+    let (at, timer) = out
+        .timers
+        .iter()
+        .find(|(_, t)| matches!(t, BrokerTimer::DelayedFetchTimeout(_)))
+        .cloned()
+        .expect("the fetch was parked");
+    let mut expired = Out::default();
+    broker.on_timer(at, timer, &mut expired);
+    expired
+}
+
+fn fetch_partitions(out: &Out) -> Option<usize> {
+    out.sends.iter().find_map(|(_, m)| match m {
+        Message::Response { response: Response::Fetch(f), .. } => Some(f.partitions.len()),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_follower_hears_only_about_partitions_with_something_new_kip227() {
+    let (mut leader, _) = started(1, metadata(1, 0, &[1, 2], 1));
+    produce(&mut leader, 10, Acks::Leader, &[7]);
+    let out = fetch_knowing(&mut leader, 11, Some(2), 0, 0, Some(0));
+    assert_eq!(fetch_response(&out).map(|p| p.batches.len()), Some(1), "records are always sent");
+
+    // At offset 1 the follower has everything, but the leader's high watermark moved to 1 on
+    // this very fetch and the follower still has 0: the partition must be in the answer.
+    let parked = fetch_knowing(&mut leader, 12, Some(2), 1, 0, Some(0));
+    assert_eq!(fetch_partitions(&parked), None, "no records: parked for replica.fetch.wait.max.ms");
+    let out = expire_parked_fetch(&mut leader, &parked);
+    let answer = fetch_response(&out).expect("a high watermark the follower lacks is news");
+    assert_eq!((answer.batches.len(), answer.high_watermark), (0, 1));
+
+    // Now the follower has the records and the high watermark: nothing to say about it.
+    let parked = fetch_knowing(&mut leader, 600, Some(2), 1, 0, Some(1));
+    let out = expire_parked_fetch(&mut leader, &parked);
+    assert_eq!(fetch_partitions(&out), Some(0), "an idle partition is left out of the response");
+
+    // A consumer (no fetcher high watermark) always gets every partition it asked for.
+    let parked = fetch_knowing(&mut leader, 1200, None, 1, 0, None);
+    let out = expire_parked_fetch(&mut leader, &parked);
+    assert_eq!(fetch_partitions(&out), Some(1));
 }

@@ -431,6 +431,7 @@ impl KafkaConsumer {
                 fetch_offset: *position,
                 last_fetched_epoch: None,
                 partition_max_bytes: self.config.max_partition_fetch_bytes,
+                fetcher_high_watermark: None,
             });
         }
         for (broker, partitions) in per_broker {

@@ -96,6 +96,24 @@ impl LeaderState {
         maximal
     }
 
+    /// Whether `broker` is in [`Self::maximal_isr`], without building it: the high watermark asks
+    /// this for every follower on every advance.
+    pub fn in_maximal_isr(&self, broker: BrokerId) -> bool {
+        self.isr.contains(&broker) || self.pending.as_ref().is_some_and(|p| p.proposed_isr.contains(&broker))
+    }
+
+    /// The size of [`Self::maximal_isr`], without building it.
+    pub fn maximal_isr_len(&self) -> usize {
+        let proposed_only = self.pending.as_ref().map_or(0, |p| {
+            p.proposed_isr
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| !self.isr.contains(b) && !p.proposed_isr[..*i].contains(b))
+                .count()
+        });
+        self.isr.len() + proposed_only
+    }
+
     /// `min.insync.replicas`, capped at the replica count (`Partition.effectiveMinIsr`).
     pub fn effective_min_isr(&self, min_insync_replicas: i32) -> usize {
         (min_insync_replicas.max(1) as usize).min(self.followers.len() + 1)
@@ -105,15 +123,18 @@ impl LeaderState {
         self.isr.len() < self.effective_min_isr(min_insync_replicas)
     }
 
-    /// Records a follower's fetch at `fetch_offset` (`updateFollowerFetchState`).
+    /// Records a follower's fetch at `fetch_offset` (`updateFollowerFetchState`). Returns whether
+    /// the follower's log end offset moved: only then may the high watermark advance
+    /// (`Partition.updateFollowerFetchState` calls `maybeIncrementLeaderHW` only in that case).
     pub fn update_follower_fetch_state(
         &mut self,
         follower: BrokerId,
         fetch_offset: Offset,
         now: SimTime,
         leader_log_end_offset: Offset,
-    ) {
-        let Some(state) = self.followers.get_mut(&follower) else { return };
+    ) -> bool {
+        let Some(state) = self.followers.get_mut(&follower) else { return false };
+        let previous_log_end_offset = state.log_end_offset;
         if fetch_offset >= leader_log_end_offset {
             state.last_caught_up_time_ms = now;
         } else if fetch_offset >= state.last_fetch_leader_log_end_offset {
@@ -122,6 +143,7 @@ impl LeaderState {
         state.log_end_offset = Some(fetch_offset);
         state.last_fetch_leader_log_end_offset = leader_log_end_offset;
         state.last_fetch_time_ms = now;
+        previous_log_end_offset != Some(fetch_offset)
     }
 
     /// The high watermark the leader may move to, or `None` if it may not move.
@@ -136,10 +158,9 @@ impl LeaderState {
         if self.is_under_min_isr(min_insync_replicas) {
             return None;
         }
-        let maximal = self.maximal_isr();
         let mut high_watermark = leader_log_end_offset;
         for (broker, state) in &self.followers {
-            let counts = maximal.contains(broker)
+            let counts = self.in_maximal_isr(*broker)
                 || (state.is_caught_up(leader_log_end_offset, now, replica_lag_time_max_ms) && is_eligible(*broker));
             if counts {
                 // A follower that has not fetched yet holds the HW where it is.
@@ -252,5 +273,23 @@ mod tests {
         l.pending = Some(PendingIsrChange { proposed_isr: b(&[1, 2, 3]), correlation_id: 1, sent_ms: 11 });
         assert!(!l.needs_expand_isr(BrokerId(3), 9, |_| true), "one AlterPartition at a time");
         assert_eq!(l.maximal_isr(), b(&[1, 2, 3]));
+    }
+
+    #[test]
+    fn a_follower_fetch_says_whether_its_log_end_offset_moved() {
+        let mut l = LeaderState::new(BrokerId(1), &b(&[1, 2, 3]), b(&[1, 2, 3]), 0, 0);
+        assert!(l.update_follower_fetch_state(BrokerId(2), 0, 1, 5), "the first fetch sets the log end offset");
+        assert!(!l.update_follower_fetch_state(BrokerId(2), 0, 2, 5), "the same offset again: no move");
+        assert!(l.update_follower_fetch_state(BrokerId(2), 5, 3, 5));
+        assert!(!l.update_follower_fetch_state(BrokerId(9), 5, 3, 5), "not a replica");
+    }
+
+    #[test]
+    fn maximal_isr_len_and_membership_match_the_built_list() {
+        let mut l = LeaderState::new(BrokerId(1), &b(&[1, 2, 3]), b(&[1, 2]), 0, 0);
+        assert_eq!((l.maximal_isr_len(), l.in_maximal_isr(BrokerId(3))), (2, false));
+        l.pending = Some(PendingIsrChange { proposed_isr: b(&[1, 2, 3]), correlation_id: 1, sent_ms: 0 });
+        assert_eq!(l.maximal_isr(), b(&[1, 2, 3]));
+        assert_eq!((l.maximal_isr_len(), l.in_maximal_isr(BrokerId(3))), (3, true));
     }
 }
