@@ -80,6 +80,11 @@ brokers = 3
 name = "orders"
 partitions = 2
 replication_factor = 3
+
+[[scenario.consumer_groups]]
+group = "readers"
+topics = ["orders"]
+members = 1
 "#;
 
 fn lab_text(checkpoint: &str) -> String {
@@ -94,6 +99,9 @@ fn bad_lab_files_name_file_line_and_column() {
         (lab_text("at_ms = 1000\nwhen_ms = 3"), 6, "unknown field `when_ms`"),
         // An expectation about a partition the scenario does not have.
         (lab_text("at_ms = 1000\nexpect = [\"isr orders-7 = [1]\"]"), 6, "orders-7"),
+        // A consumer metric that does not exist, and a group that does not.
+        (lab_text("at_ms = 1000\nexpect = [\"consumer-metric readers fetch-rate > 1\"]"), 6, "not a consumer metric"),
+        (lab_text("at_ms = 1000\nexpect = [\"consumer-metric writers e2e-latency-avg < 1\"]"), 6, "writers"),
         // An event that is not one.
         (lab_text("when = \"broker-2 explodes\""), 5, "unknown checkpoint event"),
         // A problem inside the embedded scenario still points into lab.toml.

@@ -1,7 +1,7 @@
 //! Every scenario in `scenarios/` meets the expectations it declares, and replays to the same
 //! trace hash with the same seed. Some scenarios also get assertions about what they teach.
 
-use kafkasim::history::{Event, History};
+use kafkasim::history::{Event, History, TruncationCause};
 use kafkasim::lab::consumer_groups::describe_group_at;
 use kafkasim::lab::partition_spread::acked_per_partition;
 use kafkasim::lab::producer_metrics::producer_metrics;
@@ -106,6 +106,71 @@ fn kip101_truncation_to_the_high_watermark_loses_writes() {
 #[test]
 fn kip101_truncation_by_leader_epoch_does_not() {
     check_scenario("kip101-truncate-by-leader-epoch");
+}
+
+/// What each consumer group read at each offset of payments-0 (node names `<group>-<n>`).
+fn offsets_read_by_group(history: &History) -> BTreeMap<String, BTreeMap<i64, ValueId>> {
+    let mut by_group: BTreeMap<String, BTreeMap<i64, ValueId>> = BTreeMap::new();
+    for entry in &history.entries {
+        if let Event::Polled { partitions, .. } = &entry.event {
+            let name = history.node_name(entry.node);
+            let group = name.rsplit_once('-').map_or(name.as_str(), |(g, _)| g).to_string();
+            for p in partitions.iter().filter(|p| &*p.tp.topic == "payments") {
+                by_group.entry(group.clone()).or_default().extend(p.records.iter().copied());
+            }
+        }
+    }
+    by_group
+}
+
+/// Offsets of payments-0 where the ledger and audit groups read different records.
+fn offsets_read_differently(history: &History) -> Vec<i64> {
+    let groups = offsets_read_by_group(history);
+    let (ledger, audit) = (&groups["ledger"], &groups["audit"]);
+    ledger.iter().filter(|(o, v)| audit.get(*o).is_some_and(|a| a != *v)).map(|(o, _)| *o).collect()
+}
+
+/// broker-1's truncations of payments-0 after it restarts at 36 s: (offset, records removed).
+fn broker_1_truncations_after_restart(history: &History) -> Vec<(i64, usize, TruncationCause)> {
+    history
+        .entries
+        .iter()
+        .filter(|e| e.time_ms >= 36_000 && e.node == NodeId::Broker(BrokerId(1)))
+        .filter_map(|e| match &e.event {
+            Event::Truncated { tp, offset, removed, cause } if &*tp.topic == "payments" => {
+                Some((*offset, removed.len(), *cause))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn kip279_fast_failovers_diverge_with_the_kip101_answer() {
+    let report = check_scenario("kip279-fast-failover-diverges");
+    let unclean = report.history.entries.iter().any(|e| {
+        matches!(&e.event, Event::PartitionChanged { election: Some(kafkasim::history::Election::Unclean), .. })
+    });
+    assert!(!unclean, "every election in zoo #4 is clean");
+    assert_eq!(
+        broker_1_truncations_after_restart(&report.history),
+        vec![],
+        "with the KIP-101 answer broker-1 keeps its epoch-2 records"
+    );
+    let differ = offsets_read_differently(&report.history);
+    assert!(!differ.is_empty(), "the two groups must read different records at some offset");
+    assert!(differ.len() <= 5, "only the records of the 5 in-flight requests diverge: {differ:?}");
+}
+
+#[test]
+fn kip279_fixes_the_fast_failover_divergence() {
+    let report = check_scenario("kip279-fast-failover-fixed");
+    let truncations = broker_1_truncations_after_restart(&report.history);
+    assert!(
+        matches!(truncations.as_slice(), [(_, removed, TruncationCause::LeaderEpoch | TruncationCause::DivergingEpoch)] if *removed > 0),
+        "broker-1 drops its unreplicated epoch-2 records once: {truncations:?}"
+    );
+    assert_eq!(offsets_read_differently(&report.history), Vec::<i64>::new());
 }
 
 #[test]
@@ -420,6 +485,8 @@ const TESTED: &[&str] = &[
     "unclean-election-loses",
     "kip101-truncate-to-hw",
     "kip101-truncate-by-leader-epoch",
+    "kip279-fast-failover-diverges",
+    "kip279-fast-failover-fixed",
     "acks1-leader-crash-loses-writes",
     "min-isr-not-enough-replicas",
     "group-scale-out",

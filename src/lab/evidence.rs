@@ -1,9 +1,10 @@
 //! What one recorded run offers a lab's expectations and views: the History, the checkers'
-//! outcomes, the producers' metrics, the rebalance summary and the alert timeline — each computed
+//! outcomes, the producers' and consumer groups' metrics, the rebalance summary and the alert timeline — each computed
 //! once per run, then read at every checkpoint.
 
 use super::alerts::{AlertRule, AlertTimeline};
 use super::cluster_at::ClusterAt;
+use super::consumer_metrics::{consumer_metrics, ConsumerMetricsRow};
 use super::expectation::{Subject, Value};
 use super::producer_metrics::{producer_metrics, ProducerMetricsRow};
 use super::rebalances::{rebalances, GroupRebalances};
@@ -14,6 +15,7 @@ pub struct Evidence<'h> {
     pub history: &'h History,
     pub outcomes: &'h [CheckOutcome],
     pub producers: Vec<ProducerMetricsRow>,
+    pub consumers: Vec<ConsumerMetricsRow>,
     pub rebalances: Vec<GroupRebalances>,
     pub alert_rules: Vec<AlertRule>,
     pub alerts: AlertTimeline,
@@ -30,6 +32,7 @@ impl<'h> Evidence<'h> {
             history,
             outcomes,
             producers: producer_metrics(history),
+            consumers: consumer_metrics(history),
             rebalances: rebalances(history),
             alert_rules: alert_rules.to_vec(),
             alerts: AlertTimeline::evaluate(history, alert_rules, scrape_interval_ms),
@@ -59,6 +62,9 @@ impl<'h> Evidence<'h> {
                 let row = self.producers.iter().find(|r| &r.producer == producer);
                 let json = row.and_then(|r| serde_json::to_value(r).ok());
                 number(json.and_then(|j| j.get(metric.as_str()).and_then(serde_json::Value::as_f64)))
+            }
+            Subject::ConsumerMetric(group, metric) => {
+                number(self.consumers.iter().find(|r| &r.group == group).and_then(|r| r.metric(metric)))
             }
             Subject::Alert(name) => Value::Word(self.alerts.state_at(name, state.time_ms).name().into()),
             other => number(other.number_at(state)),

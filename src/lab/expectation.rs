@@ -6,6 +6,7 @@
 //! writing any number the simulator produced into the lab.
 
 use super::cluster_at::ClusterAt;
+use super::consumer_metrics::CONSUMER_METRICS;
 use super::evidence::Evidence;
 use super::names::LabNames;
 use crate::check::names::is_known_check;
@@ -46,13 +47,15 @@ pub enum Subject {
     Findings(String),
     /// A producer's metric over the workload phase (`producer-metrics`).
     Metric(String, String),
+    /// A consumer group's metric over the workload phase (`consumer-metrics`).
+    ConsumerMetric(String, String),
     Alert(String),
 }
 
 pub const SUBJECT_FORMS: &str = "isr T-P | leader T-P | leader-epoch T-P | hw T-P [broker-N] | leo T-P broker-N | \
 under-replicated [TOPIC] | offline | lag GROUP | committed GROUP T-P | sent | acked | failed | errors KAFKA_ERROR | \
 records T-P | skew TOPIC | leader-changes T-P | unclean-elections | truncated-records | rebalances GROUP | \
-revoked GROUP | unowned-ms GROUP | check NAME | findings NAME | metric PRODUCER METRIC | alert NAME";
+revoked GROUP | unowned-ms GROUP | check NAME | findings NAME | metric PRODUCER METRIC | consumer-metric GROUP METRIC | alert NAME";
 
 const METRICS: &[&str] = &[
     "record-send-rate",
@@ -134,6 +137,13 @@ impl Subject {
                 }
                 Subject::Metric(names.producer(words[1])?, words[2].to_string())
             }
+            "consumer-metric" => {
+                arity(3)?;
+                if !CONSUMER_METRICS.contains(&words[2]) {
+                    return Err(format!("`{}` is not a consumer metric (one of {CONSUMER_METRICS:?})", words[2]));
+                }
+                Subject::ConsumerMetric(names.group(words[1])?, words[2].to_string())
+            }
             "alert" => arity(2).and(names.alert(words[1]).map(Subject::Alert))?,
             _ => return Err(format!("unknown subject `{}`; one of: {SUBJECT_FORMS}", words.join(" "))),
         };
@@ -151,6 +161,7 @@ impl Subject {
                 | Subject::Check(_)
                 | Subject::Findings(_)
                 | Subject::Metric(..)
+                | Subject::ConsumerMetric(..)
                 | Subject::Alert(_)
         )
     }

@@ -82,6 +82,8 @@ pub enum View {
     Groups,
     /// The producer-metrics table (over the workload phase)
     ProducerMetrics,
+    /// Each consumer group's throughput, records per poll and end-to-end latency (workload phase)
+    ConsumerMetrics,
     /// Each replica's log end offset and high watermark
     Replicas,
     Alerts,
@@ -92,7 +94,8 @@ pub enum View {
     Plot(String),
 }
 
-pub const VIEWS: &str = "describe, groups, producer-metrics, replicas, alerts, rebalances, checks, plot:NAME";
+pub const VIEWS: &str =
+    "describe, groups, producer-metrics, consumer-metrics, replicas, alerts, rebalances, checks, plot:NAME";
 
 impl View {
     fn parse(text: &str) -> Result<View, String> {
@@ -100,6 +103,7 @@ impl View {
             "describe" => View::Describe,
             "groups" => View::Groups,
             "producer-metrics" => View::ProducerMetrics,
+            "consumer-metrics" => View::ConsumerMetrics,
             "replicas" => View::Replicas,
             "alerts" => View::Alerts,
             "rebalances" => View::Rebalances,

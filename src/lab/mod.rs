@@ -8,6 +8,7 @@ pub mod book_figures;
 pub mod catalog;
 pub mod cluster_at;
 pub mod consumer_groups;
+pub mod consumer_metrics;
 pub mod describe;
 pub mod evidence;
 pub mod expectation;

@@ -183,7 +183,7 @@ enum Action {
 }
 
 const HELP: &str = "commands: Enter or `continue` (next checkpoint), `quit`, a view (describe, groups, \
-producer-metrics, replicas, alerts, rebalances, checks), `timeline` (leader/ISR changes from here on), \
+producer-metrics, consumer-metrics, replicas, alerts, rebalances, checks), `timeline` (leader/ISR changes from here on), \
 or a fault added at this checkpoint's time and re-run: ";
 
 fn heading(lab: &Lab, run: &LabRun, experiment: bool) -> String {
@@ -413,6 +413,7 @@ fn prompt_loop(
             "describe" => Some(View::Describe),
             "groups" => Some(View::Groups),
             "producer-metrics" => Some(View::ProducerMetrics),
+            "consumer-metrics" => Some(View::ConsumerMetrics),
             "replicas" => Some(View::Replicas),
             "alerts" => Some(View::Alerts),
             "rebalances" => Some(View::Rebalances),

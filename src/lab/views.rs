@@ -19,6 +19,7 @@ fn command(view: &View, group: Option<&str>) -> String {
             format!("$ kafka-consumer-groups.sh --bootstrap-server broker-1:9092 --describe --group {g}")
         }
         (View::ProducerMetrics, _) => "producer-metrics (over the workload phase):".into(),
+        (View::ConsumerMetrics, _) => "consumer metrics per group (over the workload phase):".into(),
         (View::Replicas, _) => "replica positions (log end offset and high watermark of every replica):".into(),
         (View::Alerts, _) => "alert rules:".into(),
         (View::Rebalances, _) => "rebalances (whole run):".into(),
@@ -50,6 +51,11 @@ pub fn render_view(view: &View, evidence: &Evidence, state: &ClusterAt, plots_di
             out.push_str(&command(view, None));
             out.push('\n');
             out.push_str(&render_producer_metrics(&evidence.producers));
+        }
+        View::ConsumerMetrics => {
+            out.push_str(&command(view, None));
+            out.push('\n');
+            out.push_str(&super::consumer_metrics::render_consumer_metrics(&evidence.consumers));
         }
         View::Replicas => {
             out.push_str(&command(view, None));
