@@ -214,8 +214,13 @@ impl Broker {
                 return true;
             }
             bytes += log.bytes_available(p.fetch_offset, max_offset);
+            // Enough already: the rest cannot make it less ready (a consumer's parked fetch
+            // lists hundreds of partitions, and every append there asks this).
+            if bytes >= request.min_bytes.max(1) {
+                return true;
+            }
         }
-        bytes >= request.min_bytes.max(1)
+        false
     }
 
     fn complete_delayed_fetch(&mut self, now: SimTime, id: u64, out: &mut Outbox<BrokerTimer>) {
