@@ -550,7 +550,19 @@ fn lab(command: LabCommand) -> Result<ExitCode, Failure> {
     }
 }
 
+/// A reader that stops early (`kafkasim run FILE | head`) closes the pipe: like other command-line
+/// tools, end quietly there instead of panicking on the next `println!`. Rust ignores SIGPIPE
+/// by default; this puts back the default action (terminate) before anything is printed.
+fn exit_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first in main, before any other thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    exit_quietly_on_closed_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         None => {

@@ -210,3 +210,27 @@ fn bad_flags_exit_2() {
     let out = kafkasim(&["frobnicate"], &dir);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `kafkasim run FILE | head -1`: the reader closes the pipe after one line; kafkasim ends
+/// without a panic message instead of panicking in `println!`.
+#[test]
+fn a_reader_that_closes_the_pipe_early_gets_no_panic() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = temp_dir("closed-pipe");
+    std::fs::write(dir.join("tiny.toml"), VALID).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kafkasim"))
+        .args(["run", "tiny.toml"])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kafkasim starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.starts_with("seed: "), "the seed comes first: {first:?}");
+    // The reader (and so the pipe's read end) is gone now.
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "no panic on a closed pipe:\n{stderr}");
+}
