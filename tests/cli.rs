@@ -160,6 +160,14 @@ fn transaction_workload_fields_need_a_transactional_producer() {
 }
 
 #[test]
+fn read_topics_need_a_transactional_producer_and_a_declared_topic() {
+    let reads = VALID.replace("messages_per_sec = 50\n", "messages_per_sec = 50\nread_topics = [\"orders\"]\n");
+    expect_input_error("read-topics", &reads, "18:16", "read_topics needs a transactional producer");
+    let unknown = VALID.replace("messages_per_sec = 50\n", "messages_per_sec = 50\nread_topics = [\"payments\"]\n");
+    expect_input_error("read-unknown", &unknown, "18:16", "producer 'p1' reads topic 'payments', which the scenario");
+}
+
+#[test]
 fn a_missing_file_is_an_input_error() {
     let dir = temp_dir("missing");
     let out = kafkasim(&["run", "nope.toml"], &dir);

@@ -478,6 +478,30 @@ fn kip_890_fences_the_late_produce() {
     assert!(!aborted["p1"].is_empty(), "the same abort happened");
 }
 
+#[test]
+fn concurrent_transactions_interleave_in_the_log_yet_stay_atomic() {
+    let report = check_scenario("transactions-concurrent-writers");
+    let committed = txn_values(&report.history, true);
+    assert!(committed["p1"].len() >= 500 && committed["p2"].len() >= 500, "both commit: {committed:?}");
+    let audited = polled_by_group(&report.history, "audit");
+    assert!(committed.values().flatten().all(|v| audited.contains(v)), "every committed record becomes visible");
+    let skip = report.outcomes.iter().find(|o| o.name == "int-send-skip").expect("checked");
+    assert!(skip.findings[0].message.contains(" from p"), "names the other writer: {}", skip.findings[0].message);
+}
+
+#[test]
+fn transactions_that_read_and_write_form_information_cycles() {
+    let report = check_scenario("transactions-read-write-cycle");
+    let txns = kafkasim::check::transactions::Transactions::from_history(&report.history);
+    let reads: Vec<ValueId> = txns.txns.iter().flat_map(|t| t.reads.iter().map(|(_, _, v)| *v)).collect();
+    assert!(reads.len() > 1000, "the producers poll inside their transactions: {} reads", reads.len());
+    let committed = |v: &ValueId| txns.writer.get(v).is_some_and(|t| txns.txns[*t].committed);
+    assert!(reads.iter().all(committed), "read_committed: a transaction reads only committed records");
+    let g1c = report.outcomes.iter().find(|o| o.name == "G1c").expect("checked");
+    let cycle = &g1c.findings[0].message;
+    assert!(cycle.contains("(wr)") && cycle.contains("(ww)"), "a read edge and a write edge: {cycle}");
+}
+
 /// Scenarios listed in the tests above; a new scenario file must be added here too.
 const TESTED: &[&str] = &[
     "fault-tolerance",
@@ -505,6 +529,8 @@ const TESTED: &[&str] = &[
     "transactions-zombie-fenced",
     "transactions-late-produce-kip890-off",
     "transactions-late-produce-kip890-on",
+    "transactions-concurrent-writers",
+    "transactions-read-write-cycle",
 ];
 
 #[test]

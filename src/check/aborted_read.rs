@@ -52,8 +52,7 @@ pub fn aborted_read(history: &History, txns: &Transactions) -> CheckOutcome {
     if txns.is_empty() {
         return CheckOutcome::not_applicable("G1a", "no transactions in this history");
     }
-    let read_committed: BTreeSet<NodeId> =
-        history.meta.consumers.iter().filter(|c| c.read_committed).map(|c| c.node).collect();
+    let read_committed = history.read_committed_nodes();
     let mut findings = Vec::new();
     let mut uncommitted_reads = 0usize;
     let mut seen: BTreeSet<(NodeId, ValueId)> = BTreeSet::new();
@@ -103,8 +102,7 @@ pub fn aborted_read(history: &History, txns: &Transactions) -> CheckOutcome {
 
 /// How many aborted values read_uncommitted consumers polled (allowed; the contrast to G1a).
 pub fn uncommitted_reads_of_aborted(history: &History, txns: &Transactions) -> usize {
-    let read_committed: BTreeSet<NodeId> =
-        history.meta.consumers.iter().filter(|c| c.read_committed).map(|c| c.node).collect();
+    let read_committed = history.read_committed_nodes();
     let mut seen = BTreeSet::new();
     for entry in &history.entries {
         let Event::Polled { partitions, .. } = &entry.event else { continue };

@@ -47,8 +47,7 @@ pub fn poll_order(history: &History, obs: &Observations) -> PollOrder {
     let mut last_read: BTreeMap<(NodeId, TopicPartition), Offset> = BTreeMap::new();
     let mut last_generation: BTreeMap<NodeId, Option<i32>> = BTreeMap::new();
     let mut any_poll = false;
-    let read_committed: std::collections::BTreeSet<NodeId> =
-        history.meta.consumers.iter().filter(|c| c.read_committed).map(|c| c.node).collect();
+    let read_committed = history.read_committed_nodes();
     for entry in &history.entries {
         let consumer = entry.node;
         match &entry.event {

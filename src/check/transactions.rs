@@ -6,8 +6,7 @@
 //! it. One that never ended (its producer crashed, the run stopped) has an unknown outcome and
 //! is left out. A poll made by a transactional producer's own node between its `TxnBegin` and
 //! the transaction's end is a read of that transaction (a consume-transform-produce loop, as in
-//! Jepsen's Kafka workload); the simulator's consumers are separate nodes, so only hand-written
-//! histories have such reads today.
+//! Jepsen's Kafka workload): a producer with `read_topics` polls inside its transactions.
 
 use crate::history::{Event, History};
 use crate::protocol::types::*;

@@ -302,8 +302,8 @@ pub struct ClientMeta {
     /// For consumers that subscribe: their group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// For consumers: `isolation.level = read_committed` (only those may not see aborted
-    /// transactions, `G1a`).
+    /// Reads with `isolation.level = read_committed` (only those may not see aborted
+    /// transactions, `G1a`): such consumers, and producers that read inside their transactions.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub read_committed: bool,
 }
@@ -369,6 +369,12 @@ impl History {
             .find(|(id, _)| *id == node)
             .map(|(_, name)| name.clone())
             .unwrap_or_else(|| format!("{node:?}"))
+    }
+
+    /// Nodes that read with `isolation.level = read_committed`: such consumers, and transactional
+    /// producers that read inside their transactions (`read_topics`).
+    pub fn read_committed_nodes(&self) -> std::collections::BTreeSet<NodeId> {
+        self.meta.consumers.iter().chain(&self.meta.producers).filter(|c| c.read_committed).map(|c| c.node).collect()
     }
 
     /// The name of the producer that wrote `value`.

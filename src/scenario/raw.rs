@@ -98,6 +98,10 @@ pub struct RawProducer {
     /// transaction then spans several topics).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub topics: Vec<Spanned<String>>,
+    /// Topics the application also reads inside each transaction, with a read_committed consumer
+    /// (consume-transform-produce; needs `transactional.id`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_topics: Vec<Spanned<String>>,
     /// Records per transaction (needs `transactional.id`; default 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_records: Option<Spanned<u64>>,

@@ -278,25 +278,17 @@ impl Validator<'_> {
             };
             self.custom_partitioner(raw, p, &mut config)?;
             let mut all_topics: Vec<TopicName> = vec![Arc::from(p.topic.get_ref().as_str())];
-            for t in &p.topics {
-                if !topics.contains(t.get_ref().as_str()) {
-                    return self.error(
-                        t.span(),
-                        format!(
-                            "producer '{}' writes to topic '{}', which the scenario does not declare",
-                            p.name.get_ref(),
-                            t.get_ref()
-                        ),
-                    );
-                }
-                if !all_topics.iter().any(|x| **x == **t.get_ref()) {
-                    all_topics.push(Arc::from(t.get_ref().as_str()));
+            for t in self.declared_topics(topics, &p.name, "writes to", &p.topics)? {
+                if !all_topics.contains(&t) {
+                    all_topics.push(t);
                 }
             }
+            let read_topics = self.declared_topics(topics, &p.name, "reads", &p.read_topics)?;
             let transactional = config.transactional_id.is_some();
             for (field, span) in [
                 ("transaction_records", p.transaction_records.as_ref().map(|v| v.span())),
                 ("abort_ratio", p.abort_ratio.as_ref().map(|v| v.span())),
+                ("read_topics", p.read_topics.first().map(|t| t.span())),
             ] {
                 if let (Some(span), false) = (span, transactional) {
                     return self.error(
@@ -329,12 +321,41 @@ impl Validator<'_> {
                     topics: all_topics,
                     transaction_records,
                     abort_ratio,
+                    read_topics,
                     start_ms: p.start_ms.unwrap_or(0),
                 },
                 config,
             });
         }
         Ok(producers)
+    }
+
+    /// The topics a producer names besides `topic` (`verb`: what it does with them), each one
+    /// the scenario declares, without repeats.
+    fn declared_topics(
+        &self,
+        declared: &BTreeSet<&str>,
+        producer: &Spanned<String>,
+        verb: &str,
+        named: &[Spanned<String>],
+    ) -> Result<Vec<TopicName>> {
+        let mut result: Vec<TopicName> = Vec::new();
+        for t in named {
+            if !declared.contains(t.get_ref().as_str()) {
+                return self.error(
+                    t.span(),
+                    format!(
+                        "producer '{}' {verb} topic '{}', which the scenario does not declare",
+                        producer.get_ref(),
+                        t.get_ref()
+                    ),
+                );
+            }
+            if !result.iter().any(|x| **x == **t.get_ref()) {
+                result.push(Arc::from(t.get_ref().as_str()));
+            }
+        }
+        Ok(result)
     }
 
     /// Attaches a `[producers.partitioner]` table's rules to the config and checks them, and the

@@ -115,7 +115,7 @@ fn run_meta(scenario: &Scenario, seed: u64) -> RunMeta {
                 name: p.name.clone(),
                 summary: p.config.summary(),
                 group: None,
-                read_committed: false,
+                read_committed: !p.workload.read_topics.is_empty(),
             })
             .collect(),
         consumers: scenario

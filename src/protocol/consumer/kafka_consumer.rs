@@ -313,6 +313,12 @@ impl KafkaConsumer {
         self.inflight.values().any(|i| matches!(i.kind, InflightKind::OffsetCommit { sync: true, .. }))
     }
 
+    /// Numbers this consumer's requests after `first`: a consumer sharing its process with a
+    /// producer keeps its correlation ids apart from the producer's.
+    pub fn number_requests_after(&mut self, first: u64) {
+        self.next_correlation_id = self.next_correlation_id.max(first);
+    }
+
     fn next_correlation(&mut self) -> u64 {
         self.next_correlation_id += 1;
         self.next_correlation_id

@@ -89,6 +89,27 @@ pub struct ConsumerApp {
     started: bool,
 }
 
+/// `assign` every partition of `topics` and `seekToBeginning`, once the metadata knows them all;
+/// false while it does not yet.
+pub fn assign_all_from_beginning(
+    consumer: &mut KafkaConsumer,
+    topics: &[TopicName],
+    now: SimTime,
+    out: &mut Outbox<ConsumerTimer>,
+) -> bool {
+    let counts = consumer.partition_counts();
+    if !topics.iter().all(|t| counts.contains_key(t)) {
+        return false;
+    }
+    let partitions: Vec<TopicPartition> =
+        topics.iter().flat_map(|t| (0..counts[t]).map(move |p| TopicPartition::new(t.clone(), p))).collect();
+    out.record(Event::Assigned { partitions: partitions.clone(), generation: None });
+    consumer.assign(partitions);
+    consumer.seek_to_beginning();
+    consumer.run(now, out);
+    true
+}
+
 impl ConsumerApp {
     pub fn new(workload: ConsumerWorkload, config: ConsumerConfig, bootstrap: Vec<BrokerId>, seed: u64) -> ConsumerApp {
         let mut consumer =
@@ -129,21 +150,9 @@ impl ConsumerApp {
 
     /// Assigns every partition once the metadata is known (manual mode).
     fn assign_all(&mut self, now: SimTime, out: &mut Outbox<ConsumerAppTimer>) {
-        let counts = self.consumer.partition_counts();
-        if !self.workload.topics.iter().all(|t| counts.contains_key(t)) {
-            return;
-        }
-        let partitions: Vec<TopicPartition> = self
-            .workload
-            .topics
-            .iter()
-            .flat_map(|t| (0..counts[t]).map(move |p| TopicPartition::new(t.clone(), p)))
-            .collect();
-        out.record(Event::Assigned { partitions: partitions.clone(), generation: None });
-        self.consumer.assign(partitions);
-        self.consumer.seek_to_beginning();
-        self.assigned = true;
-        self.with_consumer(out, |c, o| c.run(now, o));
+        let mut inner = Outbox::default();
+        self.assigned = assign_all_from_beginning(&mut self.consumer, &self.workload.topics, now, &mut inner);
+        out.absorb(inner, ConsumerAppTimer::Consumer);
     }
 
     /// The application loop: finish processing what is due, wait for a sync commit, else poll.

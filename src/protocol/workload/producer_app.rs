@@ -4,9 +4,13 @@
 //! A transactional producer (`transactional.id`) runs transactions back to back: begin, send
 //! `transaction_records` records, flush, then abort with probability `abort_ratio` (drawn from
 //! the run's seed) or commit. A failed send forces an abort; a fenced producer stops for good.
+//! With `read_topics` it also polls those topics (read_committed) while each transaction is open,
+//! as a consume-transform-produce application does (`transaction_reads`).
 
 use super::keys::{KeyChooser, KeyDistribution};
+use super::transaction_reads::TransactionReads;
 use crate::protocol::actor::{Actor, Control, Outbox};
+use crate::protocol::consumer::kafka_consumer::ConsumerTimer;
 use crate::protocol::message::Message;
 use crate::protocol::producer::config::ProducerConfig;
 use crate::protocol::producer::kafka_producer::{KafkaProducer, ProducerTimer};
@@ -30,6 +34,8 @@ pub struct ProducerWorkload {
     pub transaction_records: u64,
     /// Fraction of transactions aborted instead of committed.
     pub abort_ratio: f64,
+    /// Topics read inside each transaction (transactional producers only; empty: none).
+    pub read_topics: Vec<TopicName>,
     /// When the application starts sending (the process runs from the start).
     pub start_ms: SimTime,
 }
@@ -38,6 +44,8 @@ pub struct ProducerWorkload {
 pub enum ProducerAppTimer {
     Tick,
     Producer(ProducerTimer),
+    /// A timer of the consumer that makes the transactions' reads.
+    Reads(ConsumerTimer),
 }
 
 pub struct ProducerApp {
@@ -53,6 +61,8 @@ pub struct ProducerApp {
     rng: ChaCha8Rng,
     /// Records sent in the current transaction.
     sent_in_transaction: u64,
+    /// The consumer polled inside transactions (`read_topics`).
+    reads: Option<TransactionReads>,
 }
 
 impl ProducerApp {
@@ -64,6 +74,11 @@ impl ProducerApp {
         seed: u64,
     ) -> ProducerApp {
         let keys = KeyChooser::new(workload.keys, &workload.key_distribution, &workload.key_names);
+        let transactional = config.transactional_id.is_some();
+        let reads = (transactional && !workload.read_topics.is_empty()).then(|| {
+            let client_id = format!("{}-reads", config.transactional_id.as_deref().unwrap_or_default());
+            TransactionReads::new(workload.read_topics.clone(), client_id, bootstrap.clone(), seed ^ 0x5eed_0002)
+        });
         let producer = KafkaProducer::new(
             index,
             config,
@@ -81,6 +96,7 @@ impl ProducerApp {
             stopped: false,
             rng: ChaCha8Rng::seed_from_u64(seed),
             sent_in_transaction: 0,
+            reads,
         }
     }
 
@@ -113,6 +129,17 @@ impl ProducerApp {
         let mut inner = Outbox::default();
         f(&mut self.producer, &mut inner);
         out.absorb(inner, ProducerAppTimer::Producer);
+    }
+
+    fn with_reads(
+        &mut self,
+        out: &mut Outbox<ProducerAppTimer>,
+        f: impl FnOnce(&mut TransactionReads, &mut Outbox<ConsumerTimer>),
+    ) {
+        let Some(reads) = &mut self.reads else { return };
+        let mut inner = Outbox::default();
+        f(reads, &mut inner);
+        out.absorb(inner, ProducerAppTimer::Reads);
     }
 
     /// The topic of the `n`th record.
@@ -192,6 +219,8 @@ impl ProducerApp {
                 out.set_timer(now + self.tick_interval_ms(), ProducerAppTimer::Tick);
                 return;
             }
+            // The transaction is open and sending: read what is committed so far.
+            self.with_reads(out, |r, o| r.poll(now, o));
         } else if self.stopped {
             return;
         }
@@ -225,12 +254,17 @@ impl Actor for ProducerApp {
     fn on_start(&mut self, now: SimTime, out: &mut Outbox<ProducerAppTimer>) {
         self.producer.start(now);
         self.with_producer(out, |p, o| p.run(now, o));
+        self.with_reads(out, |r, o| r.start(now, o));
         self.on_tick(now, out);
     }
 
     fn on_message(&mut self, now: SimTime, _from: NodeId, message: Message, out: &mut Outbox<ProducerAppTimer>) {
         if let Message::Response { correlation_id, response } = message {
-            self.with_producer(out, |p, o| p.on_response(now, correlation_id, response, o));
+            if TransactionReads::owns(correlation_id) {
+                self.with_reads(out, |r, o| r.on_response(now, correlation_id, response, o));
+            } else {
+                self.with_producer(out, |p, o| p.on_response(now, correlation_id, response, o));
+            }
         }
     }
 
@@ -238,11 +272,13 @@ impl Actor for ProducerApp {
         match timer {
             ProducerAppTimer::Tick => self.on_tick(now, out),
             ProducerAppTimer::Producer(t) => self.with_producer(out, |p, o| p.on_timer(now, t, o)),
+            ProducerAppTimer::Reads(t) => self.with_reads(out, |r, o| r.on_timer(now, t, o)),
         }
     }
 
     fn on_disconnect(&mut self, now: SimTime, peer: NodeId, out: &mut Outbox<ProducerAppTimer>) {
         self.with_producer(out, |p, o| p.on_disconnect(now, peer, o));
+        self.with_reads(out, |r, o| r.on_disconnect(now, peer, o));
     }
 
     fn on_control(&mut self, now: SimTime, control: Control, out: &mut Outbox<ProducerAppTimer>) {
