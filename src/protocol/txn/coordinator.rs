@@ -133,6 +133,9 @@ pub struct TransactionCoordinator {
     pending: BTreeMap<String, TransactionMetadata>,
     /// Partitions still waiting for their marker, per decided transaction.
     markers_outstanding: BTreeMap<String, BTreeSet<TopicPartition>>,
+    /// Ids with a marker retry timer set: one retry at a time per transaction, however many
+    /// leaders answered with an error (one timer each would double the retries every round).
+    marker_retry_armed: BTreeSet<String>,
     /// The timeout sweep's timer is set (only while some partition is loaded, so a broker that
     /// coordinates no transactions wakes for nothing).
     sweep_armed: bool,
@@ -150,6 +153,7 @@ impl TransactionCoordinator {
             transactions: BTreeMap::new(),
             pending: BTreeMap::new(),
             markers_outstanding: BTreeMap::new(),
+            marker_retry_armed: BTreeSet::new(),
             sweep_armed: false,
         }
     }
@@ -422,7 +426,7 @@ impl TransactionCoordinator {
         }
         if outstanding.is_empty() {
             self.complete(now, transactional_id, out);
-        } else if retry {
+        } else if retry && self.marker_retry_armed.insert(transactional_id.to_string()) {
             out.timers.push((now + MARKER_RETRY_BACKOFF_MS, TxnTimer::RetryMarkers(transactional_id.to_string())));
         }
     }
@@ -451,6 +455,7 @@ impl TransactionCoordinator {
                 }
             }
             TxnTimer::RetryMarkers(transactional_id) => {
+                self.marker_retry_armed.remove(&transactional_id);
                 let Some(outstanding) = self.markers_outstanding.get(&transactional_id) else { return };
                 let Some(metadata) = self.transactions.get(&transactional_id) else { return };
                 if !metadata.state.is_prepare() || outstanding.is_empty() {
@@ -527,5 +532,6 @@ impl TransactionCoordinator {
         self.transactions.retain(|id, _| !mine(id));
         self.pending.retain(|id, _| !mine(id));
         self.markers_outstanding.retain(|id, _| !mine(id));
+        self.marker_retry_armed.retain(|id| !mine(id));
     }
 }

@@ -111,3 +111,25 @@ fn open_transactions_past_their_timeout_are_aborted_with_a_new_epoch() {
     assert_eq!(c.transaction(ID).unwrap().state, TransactionState::PrepareAbort);
     assert_eq!((out.markers[0].control, out.markers[0].producer_epoch), (ControlType::Abort, 1));
 }
+
+#[test]
+fn failed_markers_from_several_leaders_are_retried_once_per_backoff() {
+    let mut c = coordinator(false);
+    let (producer_id, t0) = ongoing(&mut c);
+    let t1 = TopicPartition::new("t", 1);
+    let mut out = TxnOut::default();
+    c.handle_add_partitions(1, (NodeId::Client(0), 4), (ID.into(), producer_id, 0), vec![t1.clone()], &mut out);
+    settle(&mut c, 1, out);
+    let sent = end(&mut c, producer_id, false);
+    assert_eq!(sent.markers.len(), 1);
+    // The two partitions' leaders both answer with an error: one retry, not two.
+    let mut out = TxnOut::default();
+    c.on_markers_result(3, ID, vec![(t0, ErrorCode::NotEnoughReplicas)], &mut out);
+    c.on_markers_result(3, ID, vec![(t1, ErrorCode::RequestTimedOut)], &mut out);
+    assert_eq!(out.timers.len(), 1, "{:?}", out.timers);
+    let (_, timer) = out.timers.pop().unwrap();
+    let mut out = TxnOut::default();
+    c.on_timer(103, timer, &mut out);
+    assert_eq!(out.markers.len(), 1, "the retry resends both partitions' markers at once");
+    assert_eq!(out.markers[0].partitions.len(), 2);
+}
