@@ -4,7 +4,7 @@
 
 use super::final_logs::{FinalLogs, RecordsByOffset};
 use super::finding::{CheckOutcome, Finding};
-use super::observations::Observations;
+use super::observations::{AckedWrite, Observations};
 use crate::history::History;
 use crate::protocol::types::*;
 
@@ -75,8 +75,8 @@ pub fn converged(history: &History, obs: &Observations, finals: &FinalLogs) -> C
             leader_logs[part.index] = Some((leader_log.log_start_offset, RecordsByOffset::new(&leader_log.records)));
         }
     }
-    for (value, ack) in obs.acked() {
-        let (Some(offset), Some(part)) = (ack.offset, obs.sent_to_partition(value)) else { continue };
+    for AckedWrite { value, ack, sent_to, .. } in obs.acked_writes() {
+        let (Some(offset), Some(part)) = (ack.offset, sent_to) else { continue };
         let Some((log_start, log)) = &leader_logs[part.index] else { continue };
         let tp = &part.tp;
         if offset >= *log_start && log.get(offset) != Some(value) {

@@ -68,7 +68,10 @@ impl<K: DenseKey, T> DenseMap<K, T> {
     fn slot(&mut self, key: K) -> Option<&mut Option<T>> {
         let i = key.index()?;
         let len = self.dense.len();
-        if i >= len {
+        if i == len && self.sparse.is_empty() {
+            // The common case: the next offset of a log, the next sequence number of a producer.
+            self.dense.push(None);
+        } else if i >= len {
             if i >= len.saturating_mul(2).saturating_add(GROWTH_SLACK) {
                 return None;
             }

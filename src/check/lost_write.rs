@@ -15,7 +15,7 @@
 
 use super::final_logs::FinalLogs;
 use super::finding::{CheckOutcome, Finding};
-use super::observations::{Ack, Observations, PartitionObservations};
+use super::observations::{Ack, AckedWrite, Observations, PartitionObservations};
 use crate::history::{Event, History, TruncationCause};
 use crate::protocol::types::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -69,19 +69,17 @@ pub fn lost_write(history: &History, obs: &Observations, finals: &FinalLogs) -> 
     }
     // First the lost records, then their explanations (which need another pass over the history).
     let mut lost: Vec<(Lost, Ack, &PartitionObservations)> = Vec::new();
-    for (value, ack) in obs.acked() {
-        let Some(offset) = ack.offset else { continue };
-        let Some(tp) = obs.sent_to(value) else { continue };
-        if !obs.consumed_topics.contains(&tp.topic) {
+    for AckedWrite { value, ack, sent_to, polled } in obs.acked_writes() {
+        let (Some(offset), Some(part)) = (ack.offset, sent_to) else { continue };
+        if !part.consumed {
             continue;
         }
-        let Some(part) = obs.partition(tp) else { continue };
         let read_past = part.max_polled_offset.is_some_and(|m| m > offset);
         let read_before = part.min_polled_offset.is_some_and(|m| m < offset);
-        if !(read_past && read_before) || obs.was_polled(value) || skipped_by_latest_reset(part, offset) {
+        if !(read_past && read_before) || polled || skipped_by_latest_reset(part, offset) {
             continue;
         }
-        lost.push(((tp, offset, value), ack, part));
+        lost.push(((&part.tp, offset, value), ack, part));
     }
     // Only the findings kept are explained, and searched for in the history's truncations.
     let render = |kept: Vec<(Lost, Ack, &PartitionObservations)>| {
@@ -116,22 +114,23 @@ pub fn unseen(history: &History, obs: &Observations) -> CheckOutcome {
     if obs.consumed_topics.is_empty() {
         return CheckOutcome::not_applicable("unseen", "no consumer read any topic");
     }
-    let mut unseen: Vec<(ValueId, Ack, &TopicPartition)> = Vec::new();
-    for (value, ack) in obs.acked() {
-        let Some(tp) = obs.sent_to(value) else { continue };
-        if !obs.consumed_topics.contains(&tp.topic) || obs.was_polled(value) {
+    let mut unseen: Vec<(ValueId, Ack, &PartitionObservations)> = Vec::new();
+    for AckedWrite { value, ack, sent_to, polled } in obs.acked_writes() {
+        let Some(part) = sent_to else { continue };
+        if !part.consumed || polled {
             continue;
         }
-        unseen.push((value, ack, tp));
+        unseen.push((value, ack, part));
     }
     // A run whose consumers fell behind leaves every later record unseen: only the findings kept
     // are rendered.
-    let render = |kept: Vec<(ValueId, Ack, &TopicPartition)>| {
+    let render = |kept: Vec<(ValueId, Ack, &PartitionObservations)>| {
         kept.into_iter()
-            .map(|(value, ack, tp)| {
+            .map(|(value, ack, part)| {
+                let tp = &part.tp;
                 let at = ack.offset.map_or("with acks=0 (offset unknown)".to_string(), |o| format!("at offset {o}"));
-                let skipped = match (ack.offset, obs.partition(tp)) {
-                    (Some(offset), Some(part)) if skipped_by_latest_reset(part, offset) => {
+                let skipped = match ack.offset {
+                    Some(offset) if skipped_by_latest_reset(part, offset) => {
                         " (consumers started after it: auto.offset.reset = latest)"
                     }
                     _ => "",

@@ -28,6 +28,9 @@ pub struct PartitionObservations {
     placed_more_than_once: BTreeMap<ValueId, BTreeSet<Offset>>,
     /// Values polled here that some poll had first returned from another partition.
     polled_after_another_partition: BTreeSet<ValueId>,
+    /// Whether some consumer was assigned its topic (only then can its writes be expected to
+    /// be read).
+    pub consumed: bool,
     pub min_polled_offset: Option<Offset>,
     pub max_polled_offset: Option<Offset>,
     /// The lowest and highest offset of each uninterrupted read by one consumer: its polls of
@@ -46,6 +49,7 @@ impl PartitionObservations {
             conflicts: BTreeMap::new(),
             placed_more_than_once: BTreeMap::new(),
             polled_after_another_partition: BTreeSet::new(),
+            consumed: false,
             min_polled_offset: None,
             max_polled_offset: None,
             read_spans: Vec::new(),
@@ -96,6 +100,17 @@ impl PartitionObservations {
 pub struct Ack {
     pub time_ms: SimTime,
     pub offset: Option<Offset>,
+}
+
+/// An acknowledged write, with what the checkers ask about it.
+#[derive(Clone, Copy, Debug)]
+pub struct AckedWrite<'o> {
+    pub value: ValueId,
+    pub ack: Ack,
+    /// The partition it was sent to (None when the history holds no send of it).
+    pub sent_to: Option<&'o PartitionObservations>,
+    /// Whether a poll returned it from that partition.
+    pub polled: bool,
 }
 
 /// What the history says about one value (partitions by their index in `Observations`).
@@ -216,6 +231,9 @@ impl Observations {
         for (partition, span) in open.chain(spans.closed) {
             obs.partitions[partition as usize].read_spans.push(span);
         }
+        for part in &mut obs.partitions {
+            part.consumed = obs.consumed_topics.contains(&part.tp.topic);
+        }
         obs
     }
 
@@ -293,13 +311,8 @@ impl Observations {
 
     /// The partition `value` was sent to.
     pub fn sent_to(&self, value: ValueId) -> Option<&TopicPartition> {
-        self.sent_to_partition(value).map(|part| &part.tp)
-    }
-
-    /// What was observed of the partition `value` was sent to.
-    pub fn sent_to_partition(&self, value: ValueId) -> Option<&PartitionObservations> {
         let partition = self.values.get(&value)?.sent_to?;
-        Some(&self.partitions[partition as usize])
+        Some(&self.partitions[partition as usize].tp)
     }
 
     /// The acknowledgement of `value`'s send (none for a send of a transaction that did not
@@ -308,9 +321,13 @@ impl Observations {
         self.values.get(&value)?.ack
     }
 
-    /// Every acknowledged value with its acknowledgement, in value order.
-    pub fn acked(&self) -> impl Iterator<Item = (ValueId, Ack)> + '_ {
-        self.values.iter().filter_map(|(value, facts)| Some((value, facts.ack?)))
+    /// Every acknowledged write, in value order.
+    pub fn acked_writes(&self) -> impl Iterator<Item = AckedWrite<'_>> {
+        self.values.iter().filter_map(|(value, facts)| {
+            let sent_to = facts.sent_to.map(|p| &self.partitions[p as usize]);
+            let polled = sent_to.is_some_and(|part| self.polled_in(value, facts, part));
+            Some(AckedWrite { value, ack: facts.ack?, sent_to, polled })
+        })
     }
 
     /// Whether `value` was sent in a transaction that did not commit.
@@ -318,11 +335,8 @@ impl Observations {
         self.values.get(&value).is_some_and(|facts| facts.uncommitted)
     }
 
-    /// Whether any poll returned `value` (in the partition it was sent to).
-    pub fn was_polled(&self, value: ValueId) -> bool {
-        let Some(facts) = self.values.get(&value) else { return false };
-        let Some(sent_to) = facts.sent_to else { return false };
-        facts.first_polled_in == Some(sent_to)
-            || self.partitions[sent_to as usize].polled_after_another_partition.contains(&value)
+    /// Whether a poll returned `value` from `part`.
+    fn polled_in(&self, value: ValueId, facts: &ValueFacts, part: &PartitionObservations) -> bool {
+        facts.first_polled_in == Some(part.index as u32) || part.polled_after_another_partition.contains(&value)
     }
 }
