@@ -7,7 +7,7 @@
 //! damaged history may still hold a negative offset or one far beyond the rest: such keys go to a
 //! `BTreeMap` beside the vector, so the maps behave exactly like a `BTreeMap` for any key.
 
-use crate::protocol::types::{Offset, ValueId};
+use crate::protocol::types::{Offset, TopicName, TopicPartition, ValueId};
 use std::collections::BTreeMap;
 
 /// A key that can index a vector: offsets and sequence numbers.
@@ -186,6 +186,39 @@ impl<T> ValueMap<T> {
 
 /// A map keyed by offsets.
 pub type OffsetMap<T> = DenseMap<Offset, T>;
+
+/// Dense ids 0, 1, 2, ... for partitions, in order of first sight, so that per-partition state
+/// can sit in a vector. A B-tree keyed by partition compares topic names at every level of every
+/// lookup; here a lookup compares the topic with each known topic (a handful; by pointer first,
+/// as most events share their topic's name), then indexes by partition number.
+#[derive(Clone, Debug, Default)]
+pub struct PartitionIds {
+    topics: Vec<(TopicName, DenseMap<i64, u32>)>,
+    count: u32,
+}
+
+impl PartitionIds {
+    /// The id of `tp`, and whether it was seen for the first time.
+    pub fn id(&mut self, tp: &TopicPartition) -> (u32, bool) {
+        let position =
+            match self.topics.iter().position(|(t, _)| std::sync::Arc::ptr_eq(t, &tp.topic) || *t == tp.topic) {
+                Some(position) => position,
+                None => {
+                    self.topics.push((tp.topic.clone(), DenseMap::default()));
+                    self.topics.len() - 1
+                }
+            };
+        let ids = &mut self.topics[position].1;
+        let partition = i64::from(tp.partition);
+        if let Some(id) = ids.get(partition) {
+            return (*id, false);
+        }
+        let id = self.count;
+        ids.insert(partition, id);
+        self.count += 1;
+        (id, true)
+    }
+}
 
 #[cfg(test)]
 mod tests {

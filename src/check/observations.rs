@@ -2,7 +2,7 @@
 //! (the offset the leader assigned) and from polls (the offset a consumer read). Jepsen's Kafka
 //! checker builds the same index to define its anomalies.
 
-use super::dense::{OffsetMap, ValueMap};
+use super::dense::{OffsetMap, PartitionIds, ValueMap};
 use crate::history::{Event, History, PolledPartition};
 use crate::protocol::types::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -133,6 +133,8 @@ pub struct Observations {
     /// Every partition the history sends to, acknowledges, polls or resets, and the index of
     /// each (built once: the per-record work below looks partitions up by index).
     partitions: Vec<PartitionObservations>,
+    ids: PartitionIds,
+    /// The partitions' ids in partition order.
     index: BTreeMap<TopicPartition, u32>,
     values: ValueMap<ValueFacts>,
     /// Topics some consumer was assigned (only their writes can be expected to be read).
@@ -238,12 +240,11 @@ impl Observations {
     }
 
     fn partition_index(&mut self, tp: &TopicPartition) -> u32 {
-        if let Some(index) = self.index.get(tp) {
-            return *index;
+        let (index, new) = self.ids.id(tp);
+        if new {
+            self.partitions.push(PartitionObservations::new(tp.clone(), index as usize));
+            self.index.insert(tp.clone(), index);
         }
-        let index = self.partitions.len() as u32;
-        self.partitions.push(PartitionObservations::new(tp.clone(), index as usize));
-        self.index.insert(tp.clone(), index);
         index
     }
 

@@ -7,7 +7,7 @@
 //!   holds something else, or is gone from the final leader's log (retention aside). This is
 //!   the loss `acks=all` promises to prevent, and what zoo #2 and #6 break.
 
-use super::dense::OffsetMap;
+use super::dense::{OffsetMap, PartitionIds};
 use super::final_logs::{FinalLogs, RecordsByOffset};
 use super::finding::{CheckOutcome, Finding};
 use crate::history::{Event, History};
@@ -61,7 +61,10 @@ pub struct ReplicaLogChecks {
 }
 
 pub fn replica_logs(history: &History, finals: &FinalLogs) -> ReplicaLogChecks {
-    let mut partitions: BTreeMap<TopicPartition, PartitionReplay> = BTreeMap::new();
+    // Per partition (by its id): the replay.
+    let mut ids = PartitionIds::default();
+    let mut partitions: Vec<PartitionReplay> = Vec::new();
+    let mut id_of: BTreeMap<&TopicPartition, usize> = BTreeMap::new();
     let mut matching = Vec::new();
     let mut loss = Vec::new();
     let empty = OffsetMap::default();
@@ -74,11 +77,12 @@ pub fn replica_logs(history: &History, finals: &FinalLogs) -> ReplicaLogChecks {
             | Event::HighWatermark { tp, .. } => tp,
             _ => continue,
         };
-        // Looked up by reference; a partition is cloned once, when first seen.
-        if !partitions.contains_key(tp) {
-            partitions.insert(tp.clone(), PartitionReplay::default());
+        let (id, new) = ids.id(tp);
+        if new {
+            partitions.push(PartitionReplay::default());
+            id_of.insert(tp, id as usize);
         }
-        let replay = partitions.get_mut(tp).expect("inserted above");
+        let replay = &mut partitions[id as usize];
         match &entry.event {
             Event::Appended { base_offset, leader_epoch, values, control, .. } => {
                 replay.changed_from(broker, *base_offset);
@@ -154,7 +158,9 @@ pub fn replica_logs(history: &History, finals: &FinalLogs) -> ReplicaLogChecks {
     // At the end, every committed offset must still hold its value on the final leader.
     for partition in &history.final_state.partitions {
         let Some(leader) = partition.leader else { continue };
-        let Some(committed) = partitions.get(&partition.tp).and_then(|p| p.committed.as_ref()) else { continue };
+        let Some(committed) = id_of.get(&partition.tp).and_then(|id| partitions[*id].committed.as_ref()) else {
+            continue;
+        };
         let Some(final_log) = finals.replica(&partition.tp, leader) else { continue };
         let held = RecordsByOffset::new(&final_log.records);
         for (offset, &(slot, at, by)) in committed.iter() {
