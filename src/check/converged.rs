@@ -2,19 +2,22 @@
 //! has a leader and a full ISR, every replica holds the same log up to the same high watermark,
 //! and every acknowledged write is readable on the leader at the offset it was acknowledged at.
 
+use super::final_logs::{FinalLogs, RecordsByOffset};
 use super::finding::{CheckOutcome, Finding};
-use super::observations::Observations;
+use super::observations::{AckedWrite, Observations};
 use crate::history::History;
 use crate::protocol::types::*;
-use std::collections::BTreeMap;
 
-pub fn converged(history: &History, obs: &Observations) -> CheckOutcome {
+pub fn converged(history: &History, obs: &Observations, finals: &FinalLogs) -> CheckOutcome {
     if history.final_state.partitions.is_empty() {
         return CheckOutcome::not_applicable("converged", "the history has no final state");
     }
     let end = history.meta.end_ms;
     let mut findings = Vec::new();
-    let mut leader_logs: BTreeMap<&TopicPartition, (Offset, BTreeMap<Offset, ValueId>)> = BTreeMap::new();
+    // Per observed partition (by its index, for the lookup of every acknowledged record): the
+    // final leader's log start and records.
+    let mut leader_logs: Vec<Option<(Offset, RecordsByOffset)>> = Vec::new();
+    leader_logs.resize_with(obs.partition_count(), || None);
     for p in &history.final_state.partitions {
         let tp = &p.tp;
         let Some(leader) = p.leader else {
@@ -30,14 +33,14 @@ pub fn converged(history: &History, obs: &Observations) -> CheckOutcome {
                     .partition(tp),
             );
         }
-        let replicas: Vec<_> = history.final_state.replicas.iter().filter(|r| &r.tp == tp).collect();
+        let replicas = finals.replicas(tp);
         let Some(leader_log) = replicas.iter().find(|r| r.broker == leader) else {
             findings.push(
                 Finding::new(format!("the leader {leader} of {tp} reported no log at the end")).at(end).partition(tp),
             );
             continue;
         };
-        for r in &replicas {
+        for r in replicas {
             if r.high_watermark != r.log_end_offset {
                 findings.push(
                     Finding::new(format!(
@@ -68,12 +71,15 @@ pub fn converged(history: &History, obs: &Observations) -> CheckOutcome {
                 );
             }
         }
-        leader_logs.insert(tp, (leader_log.log_start_offset, leader_log.records.iter().copied().collect()));
+        if let Some(part) = obs.partition(tp) {
+            leader_logs[part.index] = Some((leader_log.log_start_offset, RecordsByOffset::new(&leader_log.records)));
+        }
     }
-    for (value, ack) in &obs.acked {
-        let (Some(offset), Some((tp, ..))) = (ack.offset, obs.invoked.get(value)) else { continue };
-        let Some((log_start, log)) = leader_logs.get(tp) else { continue };
-        if offset >= *log_start && log.get(&offset) != Some(value) {
+    for AckedWrite { value, ack, sent_to, .. } in obs.acked_writes() {
+        let (Some(offset), Some(part)) = (ack.offset, sent_to) else { continue };
+        let Some((log_start, log)) = &leader_logs[part.index] else { continue };
+        let tp = &part.tp;
+        if offset >= *log_start && log.get(offset) != Some(value) {
             findings.push(
                 Finding::new(format!(
                     "{value}, acknowledged at offset {offset} of {tp}, is not there on the final leader"
@@ -81,7 +87,7 @@ pub fn converged(history: &History, obs: &Observations) -> CheckOutcome {
                 .at(ack.time_ms)
                 .partition(tp)
                 .offsets([offset])
-                .values([*value]),
+                .values([value]),
             );
         }
     }

@@ -75,6 +75,29 @@ impl CheckOutcome {
         CheckOutcome { name: name.to_string(), count, findings, not_applicable: None }
     }
 
+    /// Like `new`, for a check that may find a great many violations (every record of a lost
+    /// partition): `found` holds them unrendered, and `render` makes findings of only those kept
+    /// (in order). `time_ms` must be the time `render` gives each, so that the same findings are
+    /// kept, in the same order, as `new` would keep.
+    pub fn rendering<T>(
+        name: &str,
+        mut found: Vec<T>,
+        time_ms: impl Fn(&T) -> Option<SimTime>,
+        render: impl FnOnce(Vec<T>) -> Vec<Finding>,
+    ) -> CheckOutcome {
+        found.sort_by_key(|f| time_ms(f).unwrap_or(0));
+        let count = found.len();
+        found.truncate(MAX_FINDINGS);
+        let times: Vec<Option<SimTime>> = found.iter().map(&time_ms).collect();
+        let findings = render(found);
+        debug_assert_eq!(
+            findings.iter().map(|f| f.time_ms).collect::<Vec<_>>(),
+            times,
+            "rendered in order, same times"
+        );
+        CheckOutcome { name: name.to_string(), count, findings, not_applicable: None }
+    }
+
     pub fn not_applicable(name: &str, why: impl Into<String>) -> CheckOutcome {
         CheckOutcome { name: name.to_string(), count: 0, findings: Vec::new(), not_applicable: Some(why.into()) }
     }

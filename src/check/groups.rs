@@ -8,6 +8,7 @@
 //!   processed the same offset more than once — what at-least-once delivery does after a
 //!   rebalance, a crash, or a stale commit (zoo #10).
 
+use super::dense::OffsetMap;
 use super::finding::{CheckOutcome, Finding};
 use crate::history::{Event, History};
 use crate::protocol::types::*;
@@ -67,6 +68,15 @@ pub fn group_exclusive_assignment(history: &History) -> CheckOutcome {
     CheckOutcome::new("group-exclusive-assignment", findings)
 }
 
+/// Every delivery of one partition's offsets to one reader: the first of each offset, and all
+/// of those delivered more than once (rare: at-least-once repeats after a rebalance or a crash),
+/// so that the common case is one vector slot per offset.
+#[derive(Default)]
+struct Deliveries {
+    first: OffsetMap<(SimTime, NodeId)>,
+    repeated: BTreeMap<Offset, Vec<(SimTime, NodeId)>>,
+}
+
 /// Offsets processed more than once by the same group (or manual reader), one finding per
 /// group and partition.
 pub fn duplicate_consumption(history: &History) -> Vec<Finding> {
@@ -76,37 +86,57 @@ pub fn duplicate_consumption(history: &History) -> Vec<Finding> {
         .iter()
         .map(|c| (c.node, c.group.clone().map_or_else(|| format!("reader {}", c.name), |g| format!("group {g}"))))
         .collect();
-    // Per reader and partition: every delivery of each offset, with when and by whom.
-    type Deliveries = BTreeMap<Offset, Vec<(SimTime, NodeId)>>;
-    let mut deliveries: BTreeMap<(String, TopicPartition), Deliveries> = BTreeMap::new();
+    // Per reader, per partition (nested, so that a poll looks both up without cloning them).
+    let mut deliveries: BTreeMap<String, BTreeMap<TopicPartition, Deliveries>> = BTreeMap::new();
     for entry in &history.entries {
         let Event::Polled { partitions, .. } = &entry.event else { continue };
-        let reader = reader_of.get(&entry.node).cloned().unwrap_or_else(|| history.node_name(entry.node));
+        let reader = match reader_of.get(&entry.node) {
+            Some(reader) => std::borrow::Cow::Borrowed(reader.as_str()),
+            None => std::borrow::Cow::Owned(history.node_name(entry.node)),
+        };
+        if !deliveries.contains_key(reader.as_ref()) {
+            deliveries.insert(reader.to_string(), BTreeMap::new());
+        }
+        let by_partition = deliveries.get_mut(reader.as_ref()).expect("inserted above");
         for p in partitions {
-            let offsets = deliveries.entry((reader.clone(), p.tp.clone())).or_default();
+            if !by_partition.contains_key(&p.tp) {
+                by_partition.insert(p.tp.clone(), Deliveries::default());
+            }
+            let offsets = by_partition.get_mut(&p.tp).expect("inserted above");
+            let delivery = (entry.time_ms, entry.node);
             for (offset, _) in &p.records {
-                offsets.entry(*offset).or_default().push((entry.time_ms, entry.node));
+                match offsets.first.get(*offset) {
+                    None => {
+                        offsets.first.insert(*offset, delivery);
+                    }
+                    Some(first) => {
+                        let first = *first;
+                        offsets.repeated.entry(*offset).or_insert_with(|| vec![first]).push(delivery);
+                    }
+                }
             }
         }
     }
     let mut findings = Vec::new();
-    for ((reader, tp), offsets) in deliveries {
-        let repeated: Vec<(&Offset, &Vec<(SimTime, NodeId)>)> = offsets.iter().filter(|(_, d)| d.len() > 1).collect();
-        let Some((first_offset, first)) = repeated.first() else { continue };
-        let (lo, hi) =
-            (repeated.first().map(|(o, _)| **o).unwrap_or(0), repeated.last().map(|(o, _)| **o).unwrap_or(0));
-        let example: Vec<String> =
-            first.iter().map(|(t, node)| format!("{} at t={t} ms", history.node_name(*node))).collect();
-        findings.push(
-            Finding::new(format!(
-                "{reader} processed {} offset(s) of {tp} more than once (between {lo} and {hi}); offset {first_offset} was processed by {}",
-                repeated.len(),
-                example.join(" and ")
-            ))
-            .at(first[1].0)
-            .partition(&tp)
-            .offsets(repeated.iter().map(|(o, _)| **o).take(20)),
-        );
+    for (reader, by_partition) in deliveries {
+        for (tp, offsets) in by_partition {
+            let repeated: Vec<(&Offset, &Vec<(SimTime, NodeId)>)> = offsets.repeated.iter().collect();
+            let Some((first_offset, first)) = repeated.first() else { continue };
+            let (lo, hi) =
+                (repeated.first().map(|(o, _)| **o).unwrap_or(0), repeated.last().map(|(o, _)| **o).unwrap_or(0));
+            let example: Vec<String> =
+                first.iter().map(|(t, node)| format!("{} at t={t} ms", history.node_name(*node))).collect();
+            findings.push(
+                Finding::new(format!(
+                    "{reader} processed {} offset(s) of {tp} more than once (between {lo} and {hi}); offset {first_offset} was processed by {}",
+                    repeated.len(),
+                    example.join(" and ")
+                ))
+                .at(first[1].0)
+                .partition(&tp)
+                .offsets(repeated.iter().map(|(o, _)| **o).take(20)),
+            );
+        }
     }
     findings
 }

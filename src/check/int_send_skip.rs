@@ -20,8 +20,8 @@ pub fn int_send_skip(history: &crate::history::History, txns: &Transactions, obs
     for (t, txn) in txns.txns.iter().enumerate().filter(|(_, t)| t.committed) {
         let mut by_partition: BTreeMap<&TopicPartition, Vec<(Offset, ValueId)>> = BTreeMap::new();
         for value in &txn.values {
-            let Some((tp, ..)) = obs.invoked.get(value) else { continue };
-            let Some(offset) = obs.acked.get(value).and_then(|a| a.offset) else { continue };
+            let Some(tp) = obs.sent_to(*value) else { continue };
+            let Some(offset) = obs.ack(*value).and_then(|a| a.offset) else { continue };
             by_partition.entry(tp).or_default().push((offset, *value));
         }
         for (tp, mut sends) in by_partition {
@@ -29,12 +29,8 @@ pub fn int_send_skip(history: &crate::history::History, txns: &Transactions, obs
             let Some(part) = obs.partition(tp) else { continue };
             for pair in sends.windows(2) {
                 let ((o1, v1), (o2, v2)) = (pair[0], pair[1]);
-                let between: Vec<(Offset, ValueId)> = part
-                    .by_offset
-                    .range(o1 + 1..o2)
-                    .flat_map(|(o, vs)| vs.iter().map(move |v| (*o, *v)))
-                    .filter(|(_, v)| v.producer != v1.producer)
-                    .collect();
+                let between: Vec<(Offset, ValueId)> =
+                    part.values_between(o1 + 1, o2).filter(|(_, v)| v.producer != v1.producer).collect();
                 let Some((o, other)) = between.first() else { continue };
                 findings.push(
                     Finding::new(format!(

@@ -80,18 +80,21 @@ pub fn single_leader_per_epoch(history: &History) -> CheckOutcome {
 
 pub fn monotonic_high_watermark(history: &History) -> CheckOutcome {
     let mut findings = Vec::new();
-    let mut leading: BTreeMap<(NodeId, TopicPartition), Offset> = BTreeMap::new();
+    // Per broker, per partition it leads: the highest high watermark it had as leader. (Keyed
+    // by broker first: a high-watermark update, the commonest event, looks up without cloning.)
+    let mut leading: BTreeMap<NodeId, BTreeMap<TopicPartition, Offset>> = BTreeMap::new();
     for entry in &history.entries {
         match &entry.event {
             Event::BecameLeader { tp, .. } => {
-                leading.insert((entry.node, tp.clone()), Offset::MIN);
+                leading.entry(entry.node).or_default().insert(tp.clone(), Offset::MIN);
             }
             Event::BecameFollower { tp, .. } => {
-                leading.remove(&(entry.node, tp.clone()));
+                if let Some(led) = leading.get_mut(&entry.node) {
+                    led.remove(tp);
+                }
             }
             Event::HighWatermark { tp, high_watermark, is_leader: true } => {
-                let key = (entry.node, tp.clone());
-                if let Some(previous) = leading.get_mut(&key) {
+                if let Some(previous) = leading.get_mut(&entry.node).and_then(|led| led.get_mut(tp)) {
                     if *high_watermark < *previous {
                         findings.push(
                             Finding::new(format!(
@@ -109,7 +112,7 @@ pub fn monotonic_high_watermark(history: &History) -> CheckOutcome {
             }
             Event::Crashed { .. } => {
                 // A crashed broker leads nothing until it is told so again.
-                leading.retain(|(n, _), _| *n != entry.node);
+                leading.remove(&entry.node);
             }
             _ => {}
         }

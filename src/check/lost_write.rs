@@ -13,33 +13,43 @@
 //! on purpose: an offset below such a reset that no single consumer read across is not judged
 //! lost (it stays `unseen`, with that reason).
 
+use super::final_logs::FinalLogs;
 use super::finding::{CheckOutcome, Finding};
-use super::observations::{Observations, PartitionObservations};
+use super::observations::{Ack, AckedWrite, Observations, PartitionObservations};
 use crate::history::{Event, History, TruncationCause};
 use crate::protocol::types::*;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// Who removed `(offset, value)` from which replica, and why — the explanation a learner needs.
-fn truncations_of(history: &History, tp: &TopicPartition, offset: Offset, value: ValueId) -> Vec<String> {
-    history
-        .entries
-        .iter()
-        .filter_map(|e| match &e.event {
-            Event::Truncated { tp: t, removed, cause, .. } if t == tp && removed.contains(&(offset, value)) => {
-                Some(format!(
-                    "{} removed it at t={} ms ({})",
-                    history.node_name(e.node),
-                    e.time_ms,
-                    match cause {
-                        TruncationCause::LeaderEpoch => "truncation by leader epoch after a leader change",
-                        TruncationCause::DivergingEpoch => "diverging epoch reported by the leader",
-                        TruncationCause::HighWatermark => "truncation to its high watermark",
-                        TruncationCause::PowerLoss => "power loss: the record was never fsynced",
-                    }
-                ))
-            }
-            _ => None,
-        })
-        .collect()
+/// A record that was acknowledged and then never read: its partition, offset and value.
+type Lost<'o> = (&'o TopicPartition, Offset, ValueId);
+
+/// Who removed each of `lost` from which replica, and why — the explanation a learner needs.
+/// One pass over the history for all of them; each one's removals in history order.
+fn truncations_of(history: &History, lost: &[Lost]) -> Vec<Vec<String>> {
+    let mut found = vec![Vec::new(); lost.len()];
+    if lost.is_empty() {
+        return found;
+    }
+    let wanted: BTreeMap<Lost, usize> = lost.iter().enumerate().map(|(i, key)| (*key, i)).collect();
+    for e in &history.entries {
+        let Event::Truncated { tp, removed, cause, .. } = &e.event else { continue };
+        let hits: BTreeSet<usize> =
+            removed.iter().filter_map(|(offset, value)| wanted.get(&(tp, *offset, *value)).copied()).collect();
+        for hit in hits {
+            found[hit].push(format!(
+                "{} removed it at t={} ms ({})",
+                history.node_name(e.node),
+                e.time_ms,
+                match cause {
+                    TruncationCause::LeaderEpoch => "truncation by leader epoch after a leader change",
+                    TruncationCause::DivergingEpoch => "diverging epoch reported by the leader",
+                    TruncationCause::HighWatermark => "truncation to its high watermark",
+                    TruncationCause::PowerLoss => "power loss: the record was never fsynced",
+                }
+            ));
+        }
+    }
+    found
 }
 
 /// Whether consumers passed `offset` only by jumping to the log end (`auto.offset.reset =
@@ -49,87 +59,95 @@ fn skipped_by_latest_reset(part: &PartitionObservations, offset: Offset) -> bool
 }
 
 /// Whether the final leader still holds `value` at `offset`.
-fn still_in_final_log(history: &History, tp: &TopicPartition, offset: Offset, value: ValueId) -> bool {
-    let leader = history.final_state.partitions.iter().find(|p| &p.tp == tp).and_then(|p| p.leader);
-    history
-        .final_state
-        .replicas
-        .iter()
-        .find(|r| &r.tp == tp && Some(r.broker) == leader)
-        .is_some_and(|r| r.records.binary_search(&(offset, value)).is_ok())
+fn still_in_final_log(finals: &FinalLogs, tp: &TopicPartition, offset: Offset, value: ValueId) -> bool {
+    finals.leader_log(tp).is_some_and(|r| r.records.binary_search(&(offset, value)).is_ok())
 }
 
-pub fn lost_write(history: &History, obs: &Observations) -> CheckOutcome {
+pub fn lost_write(history: &History, obs: &Observations, finals: &FinalLogs) -> CheckOutcome {
     if obs.consumed_topics.is_empty() {
         return CheckOutcome::not_applicable("lost-write", "no consumer read any topic");
     }
-    let mut findings = Vec::new();
-    for (value, ack) in &obs.acked {
-        let Some(offset) = ack.offset else { continue };
-        let Some((tp, ..)) = obs.invoked.get(value) else { continue };
-        if !obs.consumed_topics.contains(&tp.topic) {
+    // First the lost records, then their explanations (which need another pass over the history).
+    let mut lost: Vec<(Lost, Ack, &PartitionObservations)> = Vec::new();
+    for AckedWrite { value, ack, sent_to, polled } in obs.acked_writes() {
+        let (Some(offset), Some(part)) = (ack.offset, sent_to) else { continue };
+        if !part.consumed {
             continue;
         }
-        let Some(part) = obs.partition(tp) else { continue };
         let read_past = part.max_polled_offset.is_some_and(|m| m > offset);
         let read_before = part.min_polled_offset.is_some_and(|m| m < offset);
-        if !(read_past && read_before) || part.polled.contains(value) || skipped_by_latest_reset(part, offset) {
+        if !(read_past && read_before) || polled || skipped_by_latest_reset(part, offset) {
             continue;
         }
-        let now_there: Vec<ValueId> =
-            part.by_offset.get(&offset).into_iter().flatten().filter(|v| *v != value).copied().collect();
-        let mut message = format!(
-            "{value} from {} was acknowledged at offset {offset} of {tp} (t={} ms), consumers read {tp} up to offset {}, but never read it",
-            history.producer_name(*value),
-            ack.time_ms,
-            part.max_polled_offset.unwrap_or(-1)
-        );
-        if let Some(other) = now_there.first() {
-            message.push_str(&format!("; offset {offset} holds {other} instead"));
-        }
-        let truncations = truncations_of(history, tp, offset, *value);
-        if !truncations.is_empty() {
-            message.push_str(&format!("; {}", truncations.join("; ")));
-        } else if still_in_final_log(history, tp, offset, *value) {
-            message.push_str(
-                "; it is still in the log: the consumers skipped it (a commit moved past it before it was processed)",
-            );
-        }
-        findings.push(Finding::new(message).at(ack.time_ms).partition(tp).offsets([offset]).values([*value]));
+        lost.push(((&part.tp, offset, value), ack, part));
     }
-    CheckOutcome::new("lost-write", findings)
+    // Only the findings kept are explained, and searched for in the history's truncations.
+    let render = |kept: Vec<(Lost, Ack, &PartitionObservations)>| {
+        let keys: Vec<Lost> = kept.iter().map(|(key, ..)| *key).collect();
+        let truncations = truncations_of(history, &keys);
+        let findings = kept.into_iter().zip(truncations).map(|(((tp, offset, value), ack, part), truncations)| {
+            let now_there = part.values_at(offset).find(|v| *v != value);
+            let mut message = format!(
+                "{value} from {} was acknowledged at offset {offset} of {tp} (t={} ms), consumers read {tp} up to offset {}, but never read it",
+                history.producer_name(value),
+                ack.time_ms,
+                part.max_polled_offset.unwrap_or(-1)
+            );
+            if let Some(other) = now_there {
+                message.push_str(&format!("; offset {offset} holds {other} instead"));
+            }
+            if !truncations.is_empty() {
+                message.push_str(&format!("; {}", truncations.join("; ")));
+            } else if still_in_final_log(finals, tp, offset, value) {
+                message.push_str(
+                    "; it is still in the log: the consumers skipped it (a commit moved past it before it was processed)",
+                );
+            }
+            Finding::new(message).at(ack.time_ms).partition(tp).offsets([offset]).values([value])
+        });
+        findings.collect()
+    };
+    CheckOutcome::rendering("lost-write", lost, |(_, ack, _)| Some(ack.time_ms), render)
 }
 
 pub fn unseen(history: &History, obs: &Observations) -> CheckOutcome {
     if obs.consumed_topics.is_empty() {
         return CheckOutcome::not_applicable("unseen", "no consumer read any topic");
     }
-    let mut findings = Vec::new();
-    for (value, ack) in &obs.acked {
-        let Some((tp, ..)) = obs.invoked.get(value) else { continue };
-        if !obs.consumed_topics.contains(&tp.topic) || obs.was_polled(*value) {
+    let mut unseen: Vec<(ValueId, Ack, &PartitionObservations)> = Vec::new();
+    for AckedWrite { value, ack, sent_to, polled } in obs.acked_writes() {
+        let Some(part) = sent_to else { continue };
+        if !part.consumed || polled {
             continue;
         }
-        let at = ack.offset.map_or("with acks=0 (offset unknown)".to_string(), |o| format!("at offset {o}"));
-        let skipped = match (ack.offset, obs.partition(tp)) {
-            (Some(offset), Some(part)) if skipped_by_latest_reset(part, offset) => {
-                " (consumers started after it: auto.offset.reset = latest)"
-            }
-            _ => "",
-        };
-        findings.push(
-            Finding::new(format!(
-                "{value} from {} was acknowledged {at} of {tp} (t={} ms) and no consumer had read it by the end of the run{skipped}",
-                history.producer_name(*value),
-                ack.time_ms
-            ))
-            .at(ack.time_ms)
-            .partition(tp)
-            .offsets(ack.offset)
-            .values([*value]),
-        );
+        unseen.push((value, ack, part));
     }
-    CheckOutcome::new("unseen", findings)
+    // A run whose consumers fell behind leaves every later record unseen: only the findings kept
+    // are rendered.
+    let render = |kept: Vec<(ValueId, Ack, &PartitionObservations)>| {
+        kept.into_iter()
+            .map(|(value, ack, part)| {
+                let tp = &part.tp;
+                let at = ack.offset.map_or("with acks=0 (offset unknown)".to_string(), |o| format!("at offset {o}"));
+                let skipped = match ack.offset {
+                    Some(offset) if skipped_by_latest_reset(part, offset) => {
+                        " (consumers started after it: auto.offset.reset = latest)"
+                    }
+                    _ => "",
+                };
+                Finding::new(format!(
+                    "{value} from {} was acknowledged {at} of {tp} (t={} ms) and no consumer had read it by the end of the run{skipped}",
+                    history.producer_name(value),
+                    ack.time_ms
+                ))
+                .at(ack.time_ms)
+                .partition(tp)
+                .offsets(ack.offset)
+                .values([value])
+            })
+            .collect()
+    };
+    CheckOutcome::rendering("unseen", unseen, |(_, ack, _)| Some(ack.time_ms), render)
 }
 
 #[cfg(test)]
@@ -184,7 +202,7 @@ mod tests {
     }
 
     fn lost_offsets(history: &History) -> Vec<Offset> {
-        let outcome = lost_write(history, &Observations::from_history(history));
+        let outcome = lost_write(history, &Observations::from_history(history), &FinalLogs::from_history(history));
         outcome.findings.iter().flat_map(|f| f.offsets.clone()).collect()
     }
 

@@ -5,6 +5,8 @@
 
 mod aborted_read;
 mod converged;
+mod dense;
+mod final_logs;
 pub mod finding;
 mod groups;
 mod int_send_skip;
@@ -34,9 +36,10 @@ pub fn run_all(history: &History) -> Vec<CheckOutcome> {
     let txns = transactions::Transactions::from_history(history);
     let obs = Observations::from_history_with(history, &txns);
     let polls = polls::poll_order(history, &obs);
-    let logs = replica_logs::replica_logs(history);
+    let finals = final_logs::FinalLogs::from_history(history);
+    let logs = replica_logs::replica_logs(history, &finals);
     let mut outcomes = vec![
-        lost_write::lost_write(history, &obs),
+        lost_write::lost_write(history, &obs, &finals),
         lost_write::unseen(history, &obs),
         offsets::duplicate(history, &obs),
         offsets::inconsistent_offsets(history, &obs),
@@ -55,7 +58,7 @@ pub fn run_all(history: &History) -> Vec<CheckOutcome> {
         logs.log_matching,
         logs.committed_data_loss,
         groups::group_exclusive_assignment(history),
-        converged::converged(history, &obs),
+        converged::converged(history, &obs, &finals),
     ];
     let order: Vec<&str> = names::all_checks().collect();
     outcomes.sort_by_key(|o| order.iter().position(|n| *n == o.name).unwrap_or(usize::MAX));

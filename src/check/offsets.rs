@@ -12,22 +12,21 @@ use crate::history::History;
 
 pub fn duplicate(history: &History, obs: &Observations) -> CheckOutcome {
     let mut findings = Vec::new();
-    for (tp, part) in &obs.partitions {
-        for (value, offsets) in &part.by_value {
-            if offsets.len() > 1 {
-                let list: Vec<String> = offsets.iter().map(|o| o.to_string()).collect();
-                let time = obs.acked.get(value).map(|a| a.time_ms);
-                let mut finding = Finding::new(format!(
-                    "{value} from {} appears at offsets {} of {tp}: it was written more than once",
-                    history.producer_name(*value),
-                    list.join(", ")
-                ))
-                .partition(tp)
-                .offsets(offsets.iter().copied())
-                .values([*value]);
-                finding.time_ms = time;
-                findings.push(finding);
-            }
+    for part in obs.partitions() {
+        let tp = &part.tp;
+        for (value, offsets) in part.values_at_several_offsets() {
+            let list: Vec<String> = offsets.iter().map(|o| o.to_string()).collect();
+            let time = obs.ack(value).map(|a| a.time_ms);
+            let mut finding = Finding::new(format!(
+                "{value} from {} appears at offsets {} of {tp}: it was written more than once",
+                history.producer_name(value),
+                list.join(", ")
+            ))
+            .partition(tp)
+            .offsets(offsets.iter().copied())
+            .values([value]);
+            finding.time_ms = time;
+            findings.push(finding);
         }
     }
     findings.extend(super::groups::duplicate_consumption(history));
@@ -36,20 +35,19 @@ pub fn duplicate(history: &History, obs: &Observations) -> CheckOutcome {
 
 pub fn inconsistent_offsets(_history: &History, obs: &Observations) -> CheckOutcome {
     let mut findings = Vec::new();
-    for (tp, part) in &obs.partitions {
-        for (offset, values) in &part.by_offset {
-            if values.len() > 1 {
-                let list: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-                findings.push(
-                    Finding::new(format!(
-                        "offset {offset} of {tp} was observed holding different values: {} (replicas' logs diverged)",
-                        list.join(", ")
-                    ))
-                    .partition(tp)
-                    .offsets([*offset])
-                    .values(values.iter().copied()),
-                );
-            }
+    for part in obs.partitions() {
+        let tp = &part.tp;
+        for (offset, values) in part.offsets_with_several_values() {
+            let list: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            findings.push(
+                Finding::new(format!(
+                    "offset {offset} of {tp} was observed holding different values: {} (replicas' logs diverged)",
+                    list.join(", ")
+                ))
+                .partition(tp)
+                .offsets([offset])
+                .values(values.iter().copied()),
+            );
         }
     }
     CheckOutcome::new("inconsistent-offsets", findings)

@@ -31,10 +31,8 @@ fn skipped(obs: &Observations, tp: &TopicPartition, a: Offset, b: Offset, read_c
         return Vec::new();
     }
     obs.partition(tp).map_or(Vec::new(), |p| {
-        p.by_offset
-            .range(a + 1..b)
-            .filter(|(_, values)| !(read_committed && values.iter().all(|v| obs.uncommitted.contains(v))))
-            .map(|(o, _)| *o)
+        p.known_offsets(a + 1, b)
+            .filter(|o| !(read_committed && p.values_at(*o).all(|v| obs.is_uncommitted(v))))
             .collect()
     })
 }
@@ -44,22 +42,28 @@ pub fn poll_order(history: &History, obs: &Observations) -> PollOrder {
     let mut nonmonotonic = Vec::new();
     let mut int_skip = Vec::new();
     let mut int_nonmonotonic = Vec::new();
-    let mut last_read: BTreeMap<(NodeId, TopicPartition), Offset> = BTreeMap::new();
+    // Per consumer, per partition: the last offset it read (keyed by consumer first, so that a
+    // poll looks its partitions up without cloning them, and a rebalance drops them at once).
+    let mut last_read: BTreeMap<NodeId, BTreeMap<TopicPartition, Offset>> = BTreeMap::new();
     let mut last_generation: BTreeMap<NodeId, Option<i32>> = BTreeMap::new();
     let mut any_poll = false;
     let read_committed = history.read_committed_nodes();
     for entry in &history.entries {
         let consumer = entry.node;
         match &entry.event {
-            Event::Assigned { .. } => last_read.retain(|(node, _), _| *node != consumer),
+            Event::Assigned { .. } => {
+                last_read.remove(&consumer);
+            }
             Event::Polled { partitions, generation } => {
                 any_poll = true;
                 // A poll from another generation than the previous one: a rebalance happened
                 // between them, so positions may legitimately jump.
                 if last_generation.insert(consumer, *generation).is_some_and(|g| g != *generation) {
-                    last_read.retain(|(node, _), _| *node != consumer);
+                    last_read.remove(&consumer);
                 }
-                let who = history.node_name(consumer);
+                // Named only for a finding: most polls have none.
+                let who = || history.node_name(consumer);
+                let last_read = last_read.entry(consumer).or_default();
                 for p in partitions {
                     let Some(&(first, _)) = p.records.first() else { continue };
                     for pair in p.records.windows(2) {
@@ -67,49 +71,55 @@ pub fn poll_order(history: &History, obs: &Observations) -> PollOrder {
                         if b <= a {
                             int_nonmonotonic.push(
                                 Finding::new(format!(
-                                    "{who} read offset {b} of {} right after offset {a} in the same poll",
+                                    "{} read offset {b} of {} right after offset {a} in the same poll",
+                                    who(),
                                     p.tp
                                 ))
                                 .at(entry.time_ms)
                                 .partition(&p.tp)
                                 .offsets([a, b])
-                                .nodes([who.clone()]),
+                                .nodes([who()]),
                             );
                         } else {
                             let gap = skipped(obs, &p.tp, a, b, read_committed.contains(&consumer));
                             if !gap.is_empty() {
                                 int_skip.push(
-                                    Finding::new(format!("{who} jumped from offset {a} to {b} of {} within one poll, skipping {} known offset(s)", p.tp, gap.len()))
-                                        .at(entry.time_ms).partition(&p.tp).offsets(gap).nodes([who.clone()]),
+                                    Finding::new(format!("{} jumped from offset {a} to {b} of {} within one poll, skipping {} known offset(s)", who(), p.tp, gap.len()))
+                                        .at(entry.time_ms).partition(&p.tp).offsets(gap).nodes([who()]),
                                 );
                             }
                         }
                     }
-                    let key = (consumer, p.tp.clone());
-                    if let Some(&previous) = last_read.get(&key) {
+                    if let Some(&previous) = last_read.get(&p.tp) {
                         if first <= previous {
                             nonmonotonic.push(
                                 Finding::new(format!(
-                                    "{who} read offset {first} of {} after having read up to offset {previous}",
+                                    "{} read offset {first} of {} after having read up to offset {previous}",
+                                    who(),
                                     p.tp
                                 ))
                                 .at(entry.time_ms)
                                 .partition(&p.tp)
                                 .offsets([previous, first])
-                                .nodes([who.clone()]),
+                                .nodes([who()]),
                             );
                         } else {
                             let gap = skipped(obs, &p.tp, previous, first, read_committed.contains(&consumer));
                             if !gap.is_empty() {
                                 poll_skip.push(
-                                    Finding::new(format!("{who} jumped from offset {previous} to {first} of {} between polls, skipping {} known offset(s)", p.tp, gap.len()))
-                                        .at(entry.time_ms).partition(&p.tp).offsets(gap).nodes([who.clone()]),
+                                    Finding::new(format!("{} jumped from offset {previous} to {first} of {} between polls, skipping {} known offset(s)", who(), p.tp, gap.len()))
+                                        .at(entry.time_ms).partition(&p.tp).offsets(gap).nodes([who()]),
                                 );
                             }
                         }
                     }
                     let last = p.records.last().map(|r| r.0).unwrap_or(first);
-                    last_read.insert(key, last);
+                    match last_read.get_mut(&p.tp) {
+                        Some(read) => *read = last,
+                        None => {
+                            last_read.insert(p.tp.clone(), last);
+                        }
+                    }
                 }
             }
             _ => {}

@@ -11,27 +11,30 @@ use std::collections::BTreeMap;
 pub fn nonmonotonic_send(history: &History, obs: &Observations) -> CheckOutcome {
     let mut findings = Vec::new();
     // Per producer and partition: the offset of the previous acknowledged send, in send order.
-    let mut previous: BTreeMap<(NodeId, TopicPartition), (Offset, ValueId)> = BTreeMap::new();
+    // (Keyed by producer, then partition: a send looks its partition up without cloning it.)
+    let mut previous: BTreeMap<NodeId, BTreeMap<TopicPartition, (Offset, ValueId)>> = BTreeMap::new();
     for entry in &history.entries {
         let Event::SendInvoked { tp, value, .. } = &entry.event else { continue };
-        let Some(offset) = obs.acked.get(value).and_then(|a| a.offset) else { continue };
-        let key = (entry.node, tp.clone());
-        if let Some(&(before, before_value)) = previous.get(&key) {
-            if offset <= before {
-                findings.push(
-                    Finding::new(format!(
-                        "{} sent {before_value} before {value} to {tp}, but {value} landed at offset {offset}, before {before_value} at offset {before}",
-                        history.node_name(entry.node)
-                    ))
-                    .at(entry.time_ms)
-                    .partition(tp)
-                    .offsets([before, offset])
-                    .values([before_value, *value])
-                    .nodes([history.node_name(entry.node)]),
-                );
-            }
+        let Some(offset) = obs.ack(*value).and_then(|a| a.offset) else { continue };
+        let by_partition = previous.entry(entry.node).or_default();
+        let Some(last) = by_partition.get_mut(tp) else {
+            by_partition.insert(tp.clone(), (offset, *value));
+            continue;
+        };
+        let (before, before_value) = std::mem::replace(last, (offset, *value));
+        if offset <= before {
+            findings.push(
+                Finding::new(format!(
+                    "{} sent {before_value} before {value} to {tp}, but {value} landed at offset {offset}, before {before_value} at offset {before}",
+                    history.node_name(entry.node)
+                ))
+                .at(entry.time_ms)
+                .partition(tp)
+                .offsets([before, offset])
+                .values([before_value, *value])
+                .nodes([history.node_name(entry.node)]),
+            );
         }
-        previous.insert(key, (offset, *value));
     }
     CheckOutcome::new("nonmonotonic-send", findings)
 }

@@ -101,7 +101,8 @@ impl Transactions {
                 _ => {}
             }
         }
-        for entry in &history.entries {
+        // (Most histories have no transactional producer: then no second pass.)
+        for entry in history.entries.iter().filter(|_| !transactional_nodes.is_empty()) {
             if let Event::SendInvoked { value, .. } = &entry.event {
                 let committed = result.writer.get(value).is_some_and(|t| result.txns[*t].committed);
                 if transactional_nodes.contains(&entry.node) && !committed {
@@ -123,12 +124,10 @@ impl Transactions {
         obs: &super::observations::Observations,
     ) -> BTreeMap<TopicPartition, Vec<(Offset, ValueId, usize)>> {
         let mut writes: BTreeMap<TopicPartition, Vec<(Offset, ValueId, usize)>> = BTreeMap::new();
-        for (tp, part) in &obs.partitions {
-            for (offset, values) in &part.by_offset {
-                for value in values {
-                    if let Some(&t) = self.writer.get(value).filter(|t| self.txns[**t].committed) {
-                        writes.entry(tp.clone()).or_default().push((*offset, *value, t));
-                    }
+        for part in obs.partitions() {
+            for (offset, value) in part.values() {
+                if let Some(&t) = self.writer.get(&value).filter(|t| self.txns[**t].committed) {
+                    writes.entry(part.tp.clone()).or_default().push((offset, value, t));
                 }
             }
         }
