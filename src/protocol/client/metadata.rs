@@ -23,6 +23,9 @@ pub struct ClientMetadata {
     pub partitions: BTreeMap<TopicPartition, PartitionInfo>,
     /// Per topic, the partitions whose leader is known, ascending (`availablePartitionsForTopic`).
     available_partitions: BTreeMap<TopicName, Vec<i32>>,
+    /// Per topic, each partition's leader indexed by partition number (`Cluster.leaderFor`
+    /// without a lookup): the sender asks for every partition's leader on every pass.
+    leaders_by_partition: BTreeMap<TopicName, Vec<Option<BrokerId>>>,
     pub live_brokers: Vec<BrokerId>,
     /// Brokers whose last Metadata request failed (timed out or lost its connection) and
     /// that have not answered one since.
@@ -43,6 +46,7 @@ impl ClientMetadata {
             partition_counts: BTreeMap::new(),
             partitions: BTreeMap::new(),
             available_partitions: BTreeMap::new(),
+            leaders_by_partition: BTreeMap::new(),
             live_brokers: Vec::new(),
             unresponsive: BTreeSet::new(),
             need_update: true,
@@ -137,11 +141,23 @@ impl ClientMetadata {
         self.need_update = !complete;
         self.last_refresh_ms = now;
         self.available_partitions.clear();
+        self.leaders_by_partition.clear();
         for (tp, info) in &self.partitions {
             if info.leader.is_some() {
                 self.available_partitions.entry(tp.topic.clone()).or_default().push(tp.partition);
             }
+            let leaders = self.leaders_by_partition.entry(tp.topic.clone()).or_default();
+            let index = tp.partition as usize;
+            if leaders.len() <= index {
+                leaders.resize(index + 1, None);
+            }
+            leaders[index] = info.leader;
         }
+    }
+
+    /// Each partition's leader of `topic`, indexed by partition number (None: unknown).
+    pub fn leaders_by_partition(&self, topic: &str) -> &[Option<BrokerId>] {
+        self.leaders_by_partition.get(topic).map_or(&[], Vec::as_slice)
     }
 
     /// The partitions of `topic` whose leader is known, ascending.
@@ -166,6 +182,7 @@ impl ClientMetadata {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::message::PartitionMetadata;
 
     fn answer(metadata: &mut ClientMetadata, from: u32, alive: &[u32]) {
         metadata.update(0, BrokerId(from), alive.iter().map(|b| BrokerId(*b)).collect(), Vec::new());
@@ -197,5 +214,39 @@ mod tests {
         }
         assert!(metadata.next_broker(|_| true).is_some(), "never stuck with no broker to ask");
         assert_eq!(metadata.next_broker(|b| b == BrokerId(2)), Some(BrokerId(2)));
+    }
+
+    #[test]
+    fn leaders_by_partition_agree_with_leader_of_and_keep_the_newer_epoch() {
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], Vec::new());
+        let partition = |p: i32, leader: Option<u32>, leader_epoch: LeaderEpoch| PartitionMetadata {
+            tp: TopicPartition::new("orders", p),
+            error: ErrorCode::None,
+            leader: leader.map(BrokerId),
+            leader_epoch,
+            replicas: Vec::new(),
+            isr: Vec::new(),
+        };
+        let topic = |partitions| vec![TopicMetadata { name: "orders".into(), error: ErrorCode::None, partitions }];
+        metadata.update(
+            0,
+            BrokerId(1),
+            vec![BrokerId(1)],
+            topic(vec![partition(0, Some(2), 3), partition(1, None, 0)]),
+        );
+        assert_eq!(metadata.leaders_by_partition("orders"), &[Some(BrokerId(2)), None]);
+        // An answer with an older epoch for partition 0 is ignored; partition 1 gets a leader.
+        metadata.update(
+            1,
+            BrokerId(1),
+            vec![BrokerId(1)],
+            topic(vec![partition(0, Some(3), 2), partition(1, Some(1), 1)]),
+        );
+        assert_eq!(metadata.leaders_by_partition("orders"), &[Some(BrokerId(2)), Some(BrokerId(1))]);
+        for p in 0..2 {
+            let tp = TopicPartition::new("orders", p);
+            assert_eq!(metadata.leaders_by_partition("orders")[p as usize], metadata.leader_of(&tp));
+        }
+        assert!(metadata.leaders_by_partition("unknown").is_empty());
     }
 }

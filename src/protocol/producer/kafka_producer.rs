@@ -495,12 +495,13 @@ impl KafkaProducer {
         let topics: Vec<TopicName> = self.metadata.topics.clone();
         for topic in topics {
             let Some(&num_partitions) = self.metadata.partition_counts.get(&topic) else { continue };
+            let leaders = self.metadata.leaders_by_partition(&topic);
             let queues: Vec<PartitionQueue> = self
                 .accumulator
                 .queue_lengths(&topic)
                 .map(|(partition, queued_batches)| PartitionQueue {
                     partition,
-                    leader: self.metadata.leader_of(&TopicPartition::new(topic.clone(), partition)),
+                    leader: leaders.get(partition as usize).copied().flatten(),
                     queued_batches,
                 })
                 .collect();
