@@ -104,13 +104,9 @@ impl LeaderState {
 
     /// The size of [`Self::maximal_isr`], without building it.
     pub fn maximal_isr_len(&self) -> usize {
-        let proposed_only = self.pending.as_ref().map_or(0, |p| {
-            p.proposed_isr
-                .iter()
-                .enumerate()
-                .filter(|(i, b)| !self.isr.contains(b) && !p.proposed_isr[..*i].contains(b))
-                .count()
-        });
+        // A proposed ISR lists each broker once (it is the ISR plus or minus one follower).
+        let proposed_only =
+            self.pending.as_ref().map_or(0, |p| p.proposed_isr.iter().filter(|b| !self.isr.contains(b)).count());
         self.isr.len() + proposed_only
     }
 
