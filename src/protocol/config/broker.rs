@@ -5,6 +5,7 @@
 //! `log.retention.ms`), exactly as Kafka's `LogConfig` does.
 
 use super::def::{ConfigDef, ConfigKey, ConfigType, ResolvedConfig, Validator};
+use super::planted_bug::{planted_bug, PlantedBug, BROKER_PLANTED_BUGS, BROKER_PLANTED_BUG_NAMES};
 
 const LONG_MAX: &str = "9223372036854775807";
 
@@ -256,6 +257,14 @@ pub const BROKER_KEYS: &[ConfigKey] = &[
               KIP-279); leader-epoch-kip101 = KIP-101 without the KIP-279 fix; high-watermark = \
               before KIP-101 (truncate to the local high watermark).",
     },
+    ConfigKey {
+        name: "kafkasim.planted.bug",
+        kind: ConfigType::String,
+        default: Some("none"),
+        validator: Validator::OneOf(BROKER_PLANTED_BUG_NAMES),
+        doc: "kafkasim only: a bug planted in the controller or the leaders, to show a checker \
+              catching it (see src/protocol/config/planted_bug.rs). Kafka has none of them.",
+    },
 ];
 
 pub const BROKER_CONFIG: ConfigDef = ConfigDef { what: "broker", keys: BROKER_KEYS };
@@ -358,6 +367,8 @@ pub struct BrokerConfig {
     pub transaction_max_timeout_ms: u64,
     pub transaction_abort_timed_out_transaction_cleanup_interval_ms: u64,
     pub transaction_partition_verification_enable: bool,
+    /// `kafkasim.planted.bug`: none, or the one safeguard this run leaves out.
+    pub planted_bug: PlantedBug,
 }
 
 impl BrokerConfig {
@@ -402,6 +413,7 @@ impl BrokerConfig {
             transaction_abort_timed_out_transaction_cleanup_interval_ms: c
                 .unsigned("transaction.abort.timed.out.transaction.cleanup.interval.ms"),
             transaction_partition_verification_enable: c.bool("transaction.partition.verification.enable"),
+            planted_bug: planted_bug(BROKER_PLANTED_BUGS, c.string("kafkasim.planted.bug")),
         }
     }
 

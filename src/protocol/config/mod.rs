@@ -3,3 +3,4 @@
 
 pub mod broker;
 pub mod def;
+pub mod planted_bug;

@@ -1,6 +1,9 @@
 //! Consumer configs (`[consumer_groups.config]`) with Kafka 4.x defaults (`ConsumerConfig`).
 
 use crate::protocol::config::def::{ConfigDef, ConfigError, ConfigKey, ConfigType, ResolvedConfig, Validator};
+use crate::protocol::config::planted_bug::{
+    planted_bug, PlantedBug, CONSUMER_PLANTED_BUGS, CONSUMER_PLANTED_BUG_NAMES,
+};
 use crate::protocol::message::IsolationLevel;
 
 pub const CONSUMER_KEYS: &[ConfigKey] = &[
@@ -83,6 +86,7 @@ pub const CONSUMER_KEYS: &[ConfigKey] = &[
     ConfigKey { name: "auto.commit.interval.ms", kind: ConfigType::Int, default: Some("5000"), validator: Validator::AtLeast(0), doc: "How often auto-commit commits." },
     ConfigKey { name: "partition.assignment.strategy", kind: ConfigType::List, default: Some("range,cooperative-sticky"), validator: Validator::None, doc: "Assignors in preference order: range, roundrobin, sticky, cooperative-sticky (or Kafka's class names). Kafka's default is [RangeAssignor, CooperativeStickyAssignor]." },
     ConfigKey { name: "client.id", kind: ConfigType::String, default: Some(""), validator: Validator::None, doc: "The client id; by default Kafka's consumer-<group>-<n>." },
+    ConfigKey { name: "kafkasim.planted.bug", kind: ConfigType::String, default: Some("none"), validator: Validator::OneOf(CONSUMER_PLANTED_BUG_NAMES), doc: "kafkasim only: a bug planted in the consumer, to show a checker catching it (see src/protocol/config/planted_bug.rs). Kafka has none of them." },
 ];
 
 pub const CONSUMER_CONFIG: ConfigDef = ConfigDef { what: "consumer", keys: CONSUMER_KEYS };
@@ -115,6 +119,8 @@ pub struct ConsumerConfig {
     /// Assignor short names (`range`, `roundrobin`, `sticky`, `cooperative-sticky`), in order.
     pub partition_assignment_strategy: Vec<String>,
     pub client_id: String,
+    /// `kafkasim.planted.bug`: none, or the one safeguard this consumer leaves out.
+    pub planted_bug: PlantedBug,
 }
 
 /// The assignors kafkasim models, by Kafka's short name and class name.
@@ -175,6 +181,7 @@ impl ConsumerConfig {
                 names
             },
             client_id: c.string("client.id").unwrap_or_default().to_string(),
+            planted_bug: planted_bug(CONSUMER_PLANTED_BUGS, c.string("kafkasim.planted.bug")),
         })
     }
 
