@@ -69,7 +69,9 @@ mod tests {
 
     #[test]
     fn the_validator_lists_name_every_bug_of_their_table() {
-        let names = |table: &[(&str, PlantedBug)]| table.iter().map(|(n, _)| *n).collect::<Vec<_>>();
+        fn names(table: &[(&'static str, PlantedBug)]) -> Vec<&'static str> {
+            table.iter().map(|(n, _)| *n).collect()
+        }
         assert_eq!(names(BROKER_PLANTED_BUGS), BROKER_PLANTED_BUG_NAMES);
         assert_eq!(names(CONSUMER_PLANTED_BUGS), CONSUMER_PLANTED_BUG_NAMES);
         assert_eq!(planted_bug(BROKER_PLANTED_BUGS, Some("fetch-reverses-batches")), PlantedBug::FetchReversesBatches);
