@@ -163,14 +163,26 @@ impl ConsumerApp {
         if self.workload.mode == ConsumerMode::AssignAll && !self.assigned {
             self.assign_all(now, out);
         }
-        self.advance_processing(now, out);
-        if self.processing.is_some() || self.consumer.sync_commit_in_flight() {
-            return;
+        // A real application's loop polls again as soon as it has processed a batch, and `poll`
+        // returns at once while records are buffered: with no processing time, one wake-up
+        // drains the buffer `max.poll.records` at a time instead of one poll per wake-up.
+        loop {
+            self.advance_processing(now, out);
+            if self.processing.is_some() || self.consumer.sync_commit_in_flight() {
+                return;
+            }
+            if !self.poll_once(now, out) {
+                return;
+            }
         }
+    }
+
+    /// One `poll`, and the start of processing its records; false when it returned nothing.
+    fn poll_once(&mut self, now: SimTime, out: &mut Outbox<ConsumerAppTimer>) -> bool {
         let mut polled = Vec::new();
         self.with_consumer(out, |c, o| polled = c.poll(now, o));
         if polled.is_empty() {
-            return;
+            return false;
         }
         if self.workload.delivery == Delivery::AtMostOnce {
             self.manual_commit(now, None, out);
@@ -183,7 +195,7 @@ impl ConsumerApp {
         self.consumer.set_processing(true);
         let generation = self.consumer.group_generation();
         self.processing = Some(Processing { polled, generation, remaining, next_done_ms: first_done });
-        self.advance_processing(now, out);
+        true
     }
 
     fn advance_processing(&mut self, now: SimTime, out: &mut Outbox<ConsumerAppTimer>) {
