@@ -11,7 +11,9 @@
 
 use super::*;
 use crate::protocol::config::broker::TruncationMode;
+use crate::protocol::config::planted_bug::PlantedBug;
 use crate::protocol::errors::ErrorCode;
+use crate::protocol::log::batch::RecordBatch;
 
 impl Broker {
     pub(super) fn handle_fetch(
@@ -154,7 +156,10 @@ impl Broker {
                         .map(|a| (a.producer_id, a.first_offset))
                         .collect();
                 }
-                response.batches = batches
+                response.batches = batches;
+                if !is_follower {
+                    plant_consumer_fetch_bug(self.config.planted_bug, &mut response.batches);
+                }
             }
             Err(_) => {
                 response.error = ErrorCode::OffsetOutOfRange;
@@ -353,5 +358,18 @@ impl Broker {
             })
             .collect();
         Self::respond(out, from, correlation_id, Response::ListOffsets { partitions: answers });
+    }
+}
+
+/// The planted fetch bugs (`kafkasim.planted.bug`), on what a consumer is sent: one partition's
+/// batches, in log order. Followers always get the log as it is, so the replicas stay intact and
+/// only what consumers read is wrong.
+fn plant_consumer_fetch_bug(bug: PlantedBug, batches: &mut Vec<RecordBatch>) {
+    match bug {
+        PlantedBug::FetchDropsMiddleBatch if batches.len() >= 3 => {
+            batches.remove(batches.len() / 2);
+        }
+        PlantedBug::FetchReversesBatches => batches.reverse(),
+        _ => {}
     }
 }

@@ -3,6 +3,7 @@
 use super::*;
 use crate::history::{Event, TruncationCause};
 use crate::protocol::config::broker::{BrokerConfig, TopicConfig};
+use crate::protocol::config::planted_bug::PlantedBug;
 use crate::protocol::errors::ErrorCode;
 use crate::protocol::log::{PartitionLog, RecordBatch};
 
@@ -56,7 +57,11 @@ fn sent(out: &Out, api: &str) -> (NodeId, u64, Request) {
 
 /// A broker that registered (epoch `me - 1`) and learned `records` from the controller.
 fn started(me: u32, records: Vec<MetadataRecord>) -> (Broker, Out) {
-    let mut broker = Broker::new(BrokerId(me), BrokerConfig::defaults(), CONTROLLER, 0, BrokerDisk::default());
+    started_with(me, BrokerConfig::defaults(), records)
+}
+
+fn started_with(me: u32, config: BrokerConfig, records: Vec<MetadataRecord>) -> (Broker, Out) {
+    let mut broker = Broker::new(BrokerId(me), config, CONTROLLER, 0, BrokerDisk::default());
     let mut out = Out::default();
     broker.on_start(0, &mut out);
     let (_, registration, _) = sent(&out, "BrokerRegistration");
@@ -164,6 +169,28 @@ fn acks_all_below_min_insync_replicas_is_refused_without_appending() {
     // acks=1 is accepted: min.insync.replicas only guards acks=all.
     let out = produce(&mut leader, 11, Acks::Leader, &[2]);
     assert_eq!(produce_response(&out).map(|r| (r.error, r.base_offset)), Some((ErrorCode::None, 0)));
+}
+
+/// The base offsets of the batches a consumer's fetch from 0 gets from a sole leader holding four
+/// one-record batches, under `kafkasim.planted.bug = bug`; and what a follower gets.
+fn consumer_and_follower_batches(bug: PlantedBug) -> (Vec<Offset>, Vec<Offset>) {
+    let config = BrokerConfig { planted_bug: bug, ..BrokerConfig::defaults() };
+    let (mut leader, _) = started_with(1, config, metadata(1, 0, &[1], 1));
+    for (i, value) in [1, 2, 3, 4].into_iter().enumerate() {
+        produce(&mut leader, 10 + i as SimTime, Acks::Leader, &[value]);
+    }
+    let bases = |out: &Out| fetch_response(out).expect("data").batches.iter().map(|b| b.base_offset).collect();
+    let follower = bases(&fetch(&mut leader, 20, Some(2), 0, 0));
+    fetch(&mut leader, 21, Some(2), 4, 0); // caught up: the high watermark reaches 4
+    (bases(&fetch(&mut leader, 22, None, 0, 0)), follower)
+}
+
+#[test]
+fn planted_fetch_bugs_garble_what_consumers_read_and_leave_followers_alone() {
+    let in_order = vec![0, 1, 2, 3];
+    assert_eq!(consumer_and_follower_batches(PlantedBug::None), (in_order.clone(), in_order.clone()));
+    assert_eq!(consumer_and_follower_batches(PlantedBug::FetchDropsMiddleBatch), (vec![0, 1, 3], in_order.clone()));
+    assert_eq!(consumer_and_follower_batches(PlantedBug::FetchReversesBatches), (vec![3, 2, 1, 0], in_order));
 }
 
 #[test]
