@@ -219,6 +219,10 @@ impl Observations {
                     spans.end_all(entry.node);
                     obs.consumed_topics.extend(partitions.iter().map(|tp| tp.topic.clone()));
                 }
+                Event::LogTruncationDetected { tp, .. } => {
+                    let partition = obs.partition_index(tp);
+                    spans.end(entry.node, partition);
+                }
                 Event::PositionReset { tp, offset, to_latest } => {
                     let partition = obs.partition_index(tp);
                     spans.end(entry.node, partition);

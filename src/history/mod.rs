@@ -105,6 +105,14 @@ pub enum Event {
         offset: Offset,
         to_latest: bool,
     },
+    /// A consumer validating its position after a leader change (KIP-320) found that the new
+    /// leader's log ends the consumer's last epoch at `diverging_offset`, below its `position`:
+    /// the log was truncated under it, and it reads on from `diverging_offset`.
+    LogTruncationDetected {
+        tp: TopicPartition,
+        position: Offset,
+        diverging_offset: Offset,
+    },
     /// A group member gave up partitions (`onPartitionsRevoked`), or lost them without a chance
     /// to commit (`onPartitionsLost`: its generation was over).
     Revoked {

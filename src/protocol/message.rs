@@ -297,7 +297,8 @@ pub enum Request {
     // broker <-> broker and client -> broker
     Fetch(FetchRequest),
     OffsetsForLeaderEpoch {
-        replica_id: BrokerId,
+        /// The asking follower; None for a consumer validating its position (KIP-320).
+        replica_id: Option<BrokerId>,
         /// (partition, the follower's current leader epoch, the epoch it asks about)
         partitions: Vec<(TopicPartition, LeaderEpoch, LeaderEpoch)>,
     },

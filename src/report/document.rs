@@ -188,6 +188,13 @@ pub fn fault_lines(history: &History) -> Vec<FaultLine> {
                 );
                 Some(FaultLine { time_ms: e.time_ms, kind: "truncation".into(), detail })
             }
+            Event::LogTruncationDetected { tp, position, diverging_offset } => {
+                let detail = format!(
+                    "{} found {tp} truncated under its position {position} (KIP-320) and reads on from offset {diverging_offset}",
+                    history.node_name(e.node)
+                );
+                Some(FaultLine { time_ms: e.time_ms, kind: "truncation detected".into(), detail })
+            }
             Event::BrokerFenced { broker, fenced } if *fenced || ever_fenced.contains(broker) => {
                 ever_fenced.push(*broker);
                 let what = if *fenced { "fenced" } else { "unfenced" };

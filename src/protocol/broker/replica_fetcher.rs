@@ -51,7 +51,7 @@ impl Broker {
                     (tp.clone(), self.partitions[tp].leader_epoch, epoch)
                 })
                 .collect();
-            let request = Request::OffsetsForLeaderEpoch { replica_id: self.id, partitions };
+            let request = Request::OffsetsForLeaderEpoch { replica_id: Some(self.id), partitions };
             self.fetchers.get_mut(&leader).expect("fetcher exists").epochs_inflight = true;
             self.send_request(
                 now,

@@ -86,6 +86,7 @@ pub const CONSUMER_KEYS: &[ConfigKey] = &[
     ConfigKey { name: "auto.commit.interval.ms", kind: ConfigType::Int, default: Some("5000"), validator: Validator::AtLeast(0), doc: "How often auto-commit commits." },
     ConfigKey { name: "partition.assignment.strategy", kind: ConfigType::List, default: Some("range,cooperative-sticky"), validator: Validator::None, doc: "Assignors in preference order: range, roundrobin, sticky, cooperative-sticky (or Kafka's class names). Kafka's default is [RangeAssignor, CooperativeStickyAssignor]." },
     ConfigKey { name: "client.id", kind: ConfigType::String, default: Some(""), validator: Validator::None, doc: "The client id; by default Kafka's consumer-<group>-<n>." },
+    ConfigKey { name: "position.validation", kind: ConfigType::String, default: Some("kip320"), validator: Validator::OneOf(&["kip320", "none"]), doc: "kafkasim only: after a leader change, kip320 = validate the position with OffsetsForLeaderEpoch before fetching again and, when the log was truncated under it, read on from where it diverges (Kafka's consumer today, KIP-320, KAFKA-7747); none = the consumer before it, which keeps fetching at its position and cannot tell that the records below it changed." },
     ConfigKey { name: "kafkasim.planted.bug", kind: ConfigType::String, default: Some("none"), validator: Validator::OneOf(CONSUMER_PLANTED_BUG_NAMES), doc: "kafkasim only: a bug planted in the consumer, to show a checker catching it (see src/protocol/config/planted_bug.rs). Kafka has none of them." },
 ];
 
@@ -119,6 +120,8 @@ pub struct ConsumerConfig {
     /// Assignor short names (`range`, `roundrobin`, `sticky`, `cooperative-sticky`), in order.
     pub partition_assignment_strategy: Vec<String>,
     pub client_id: String,
+    /// `position.validation = kip320`: validate positions after a leader change (KIP-320).
+    pub position_validation: bool,
     /// `kafkasim.planted.bug`: none, or the one safeguard this consumer leaves out.
     pub planted_bug: PlantedBug,
 }
@@ -181,6 +184,7 @@ impl ConsumerConfig {
                 names
             },
             client_id: c.string("client.id").unwrap_or_default().to_string(),
+            position_validation: c.string("position.validation") != Some("none"),
             planted_bug: planted_bug(CONSUMER_PLANTED_BUGS, c.string("kafkasim.planted.bug")),
         })
     }

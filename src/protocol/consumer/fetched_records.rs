@@ -12,13 +12,14 @@ use crate::protocol::message::IsolationLevel;
 use crate::protocol::types::*;
 use std::collections::BTreeSet;
 
-/// The records to hand out from `position` on, and the offset the next fetch starts from.
+/// The records to hand out from `position` on, each with its batch's leader epoch (what KIP-320
+/// validates a position by), and the offset the next fetch starts from.
 pub fn fetched_records(
     batches: &[RecordBatch],
     aborted_transactions: &[(ProducerId, Offset)],
     isolation_level: IsolationLevel,
     position: Offset,
-) -> (Vec<(Offset, ValueId)>, Offset) {
+) -> (Vec<(Offset, ValueId, LeaderEpoch)>, Offset) {
     let mut pending_aborts: Vec<(Offset, ProducerId)> = aborted_transactions.iter().map(|(p, o)| (*o, *p)).collect();
     pending_aborts.sort();
     let mut pending_aborts = pending_aborts.into_iter().peekable();
@@ -44,7 +45,8 @@ pub fn fetched_records(
         if batch.control.is_some() {
             continue;
         }
-        records.extend(batch.offsets_and_records().filter(|(o, _)| *o >= position).map(|(o, r)| (o, r.value)));
+        let epoch = batch.partition_leader_epoch;
+        records.extend(batch.offsets_and_records().filter(|(o, _)| *o >= position).map(|(o, r)| (o, r.value, epoch)));
     }
     (records, next_fetch_offset)
 }
@@ -81,7 +83,7 @@ mod tests {
             batch(7, 5, &[4], None),
         ];
         let (records, next) = fetched_records(&batches, &[(7, 0)], IsolationLevel::ReadCommitted, 0);
-        let values: Vec<u64> = records.iter().map(|(_, v)| v.sequence).collect();
+        let values: Vec<u64> = records.iter().map(|(_, v, _)| v.sequence).collect();
         assert_eq!(values, vec![3, 4], "the abort ends at its marker: 7's next transaction is kept");
         assert_eq!(next, 6);
         let (records, _) = fetched_records(&batches, &[(7, 0)], IsolationLevel::ReadUncommitted, 0);

@@ -11,6 +11,8 @@
 //!   every `auto.commit.interval.ms` — which is why auto-commit commits "the previous poll".
 //! - NOT_LEADER_OR_FOLLOWER and leader-epoch errors refresh metadata; OFFSET_OUT_OF_RANGE resets
 //!   the position by `auto.offset.reset`.
+//! - After a leader change the position is validated before the next fetch (KIP-320; see
+//!   `position_validation`).
 
 use super::assignment::rebalance_protocol;
 use super::config::{ConsumerConfig, OffsetReset};
@@ -44,6 +46,7 @@ pub(super) enum InflightKind {
     LeaveGroup,
     OffsetCommit { offsets: Vec<(TopicPartition, Offset)>, generation_id: i32, sync: bool },
     OffsetFetch { partitions: Vec<TopicPartition> },
+    ValidatePositions { partitions: Vec<TopicPartition> },
 }
 
 #[derive(Clone, Debug)]
@@ -61,6 +64,10 @@ pub(super) enum PositionState {
     FetchingCommitted,
     AwaitingReset(OffsetSpec),
     Resetting,
+    /// The partition's leader changed since the position was established (KIP-320): before
+    /// fetching again, ask the new leader where the epoch of the last consumed record ends.
+    AwaitingValidation(Offset),
+    Validating(Offset),
 }
 
 pub struct KafkaConsumer {
@@ -69,12 +76,19 @@ pub struct KafkaConsumer {
     pub(super) connections: ConnectionStates,
     pub(super) rng: ChaCha8Rng,
     pub(super) assignment: BTreeMap<TopicPartition, PositionState>,
-    /// Fetched records not yet returned by poll, per partition, oldest first.
-    buffered: BTreeMap<TopicPartition, VecDeque<(Offset, ValueId)>>,
+    /// Fetched records not yet returned by poll, per partition, oldest first, with their
+    /// batch's leader epoch.
+    pub(super) buffered: BTreeMap<TopicPartition, VecDeque<(Offset, ValueId, LeaderEpoch)>>,
     /// Where the position goes once a partition's buffered records are all returned, when the
     /// fetch ended with batches poll never returns (markers, aborted records): (the position
     /// after the last buffered record, the next fetch offset).
-    skip_after_buffered: BTreeMap<TopicPartition, (Offset, Offset)>,
+    pub(super) skip_after_buffered: BTreeMap<TopicPartition, (Offset, Offset)>,
+    /// The leader epoch of the last record `poll` returned, per partition (the position's
+    /// `offsetEpoch` in Kafka's `SubscriptionState.FetchPosition`); none after a reset or seek.
+    pub(super) consumed_epochs: BTreeMap<TopicPartition, LeaderEpoch>,
+    /// The leader epoch each partition was last fetched at (Kafka's `FetchPosition.currentLeader`):
+    /// a newer one in the metadata means the leader changed under the position.
+    pub(super) known_leader_epochs: BTreeMap<TopicPartition, LeaderEpoch>,
     pub(super) inflight: BTreeMap<u64, Inflight>,
     fetching_from: BTreeSet<BrokerId>,
     next_correlation_id: u64,
@@ -105,6 +119,8 @@ impl KafkaConsumer {
             assignment: BTreeMap::new(),
             buffered: BTreeMap::new(),
             skip_after_buffered: BTreeMap::new(),
+            consumed_epochs: BTreeMap::new(),
+            known_leader_epochs: BTreeMap::new(),
             inflight: BTreeMap::new(),
             fetching_from: BTreeSet::new(),
             next_correlation_id: 0,
@@ -177,6 +193,7 @@ impl KafkaConsumer {
         for tp in partitions {
             self.assignment.remove(tp);
             self.buffered.remove(tp);
+            self.consumed_epochs.remove(tp);
         }
     }
 
@@ -186,6 +203,7 @@ impl KafkaConsumer {
             *state = PositionState::AwaitingReset(OffsetSpec::Earliest);
         }
         self.buffered.clear();
+        self.consumed_epochs.clear();
     }
 
     /// `seekToEnd` for every assigned partition.
@@ -194,12 +212,14 @@ impl KafkaConsumer {
             *state = PositionState::AwaitingReset(OffsetSpec::Latest);
         }
         self.buffered.clear();
+        self.consumed_epochs.clear();
     }
 
     pub fn seek(&mut self, tp: &TopicPartition, offset: Offset) {
         if let Some(state) = self.assignment.get_mut(tp) {
             *state = PositionState::Valid(offset);
             self.buffered.remove(tp);
+            self.consumed_epochs.remove(tp);
         }
     }
 
@@ -255,7 +275,12 @@ impl KafkaConsumer {
             if take == 0 {
                 continue;
             }
-            let records: Vec<(Offset, ValueId)> = queue.drain(..take).collect();
+            let drained: Vec<(Offset, ValueId, LeaderEpoch)> = queue.drain(..take).collect();
+            if let Some((_, _, epoch)) = drained.last() {
+                self.consumed_epochs.insert(tp.clone(), *epoch);
+            }
+            let records: Vec<(Offset, ValueId)> =
+                drained.into_iter().map(|(offset, value, _)| (offset, value)).collect();
             budget -= take;
             if let (Some(PositionState::Valid(position)), Some(last)) = (self.assignment.get_mut(tp), records.last()) {
                 *position = last.0 + 1;
@@ -360,6 +385,7 @@ impl KafkaConsumer {
         self.run_group(now, out);
         self.send_offset_fetches(now, out);
         self.send_offset_resets(now, out);
+        self.send_validations(now, out);
         self.send_fetches(now, out);
         if let Some(at) = self.connections.next_ready_at(now) {
             self.wake_at(now, at, out);
@@ -431,9 +457,13 @@ impl KafkaConsumer {
             if self.fetching_from.contains(&leader) || !self.connections.is_ready(leader, now) {
                 continue;
             }
+            let current_leader_epoch = self.metadata.leader_epoch_of(tp);
+            if let Some(epoch) = current_leader_epoch {
+                self.known_leader_epochs.insert(tp.clone(), epoch);
+            }
             per_broker.entry(leader).or_default().push(FetchPartition {
                 tp: tp.clone(),
-                current_leader_epoch: self.metadata.leader_epoch_of(tp),
+                current_leader_epoch,
                 fetch_offset: *position,
                 last_fetched_epoch: None,
                 partition_max_bytes: self.config.max_partition_fetch_bytes,
@@ -494,6 +524,7 @@ impl KafkaConsumer {
                     self.fetching_from.remove(&broker);
                     self.metadata.request_update();
                 }
+                InflightKind::ValidatePositions { partitions } => self.retry_validation(&partitions),
                 InflightKind::ListOffsets { partitions } => {
                     for (tp, _) in partitions {
                         self.retry_reset(&tp);
@@ -548,13 +579,18 @@ impl KafkaConsumer {
         }
         match (inflight.kind, response) {
             (InflightKind::Metadata, Response::Metadata { brokers, topics }) => {
-                self.metadata.update(now, responder, brokers, topics)
+                self.metadata.update(now, responder, brokers, topics);
+                self.note_leader_changes();
+            }
+            (InflightKind::ValidatePositions { .. }, Response::OffsetsForLeaderEpoch { partitions }) => {
+                self.on_validation_response(partitions, out)
             }
             (InflightKind::ListOffsets { partitions: asked }, Response::ListOffsets { partitions }) => {
                 for (tp, error, offset, _) in partitions {
                     if error.is_none() && self.assignment.get(&tp) == Some(&PositionState::Resetting) {
                         let to_latest = asked.iter().any(|(t, spec)| *t == tp && *spec == OffsetSpec::Latest);
                         out.record(Event::PositionReset { tp: tp.clone(), offset, to_latest });
+                        self.consumed_epochs.remove(&tp);
                         self.assignment.insert(tp, PositionState::Valid(offset));
                     } else {
                         self.retry_reset(&tp);
@@ -579,6 +615,7 @@ impl KafkaConsumer {
                     for (tp, committed) in offsets {
                         if self.assignment.get(&tp) == Some(&PositionState::FetchingCommitted) {
                             let state = committed.map_or(PositionState::AwaitingReset(reset), PositionState::Valid);
+                            self.consumed_epochs.remove(&tp);
                             self.assignment.insert(tp, state);
                         }
                     }
@@ -613,7 +650,7 @@ impl KafkaConsumer {
                         None => {
                             self.assignment.insert(p.tp.clone(), PositionState::Valid(next_fetch_offset));
                         }
-                        Some((last, _)) => {
+                        Some((last, _, _)) => {
                             if next_fetch_offset > last + 1 {
                                 self.skip_after_buffered.insert(p.tp.clone(), (last + 1, next_fetch_offset));
                             }

@@ -6,3 +6,4 @@ pub mod config;
 pub mod fetched_records;
 pub mod group_membership;
 pub mod kafka_consumer;
+mod position_validation;
