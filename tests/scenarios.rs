@@ -502,10 +502,17 @@ fn transactions_that_read_and_write_form_information_cycles() {
     assert!(cycle.contains("(wr)") && cycle.contains("(ww)"), "a read edge and a write edge: {cycle}");
 }
 
-/// The offsets of `tp` that the members of `group` polled.
+/// The consumers of a `[[consumer_groups]]` entry: its group's members, or its assign-mode
+/// readers (named `<group>-<n>`, in no group).
+fn readers_of(history: &History, group: &str) -> BTreeSet<NodeId> {
+    let prefix = format!("{group}-");
+    let ours = |c: &&kafkasim::history::ClientMeta| c.group.as_deref() == Some(group) || c.name.starts_with(&prefix);
+    history.meta.consumers.iter().filter(ours).map(|c| c.node).collect()
+}
+
+/// The offsets of `tp` that the consumers of `group` polled.
 fn offsets_polled_by_group(history: &History, group: &str, topic: &str, partition: i32) -> BTreeSet<i64> {
-    let members: BTreeSet<NodeId> =
-        history.meta.consumers.iter().filter(|c| c.group.as_deref() == Some(group)).map(|c| c.node).collect();
+    let members = readers_of(history, group);
     let mut offsets = BTreeSet::new();
     for entry in history.entries.iter().filter(|e| members.contains(&e.node)) {
         if let Event::Polled { partitions, .. } = &entry.event {
@@ -565,6 +572,49 @@ fn a_leader_that_reverses_consumer_fetches_garbles_the_order_but_loses_nothing()
     assert!(polls_at.values().any(|n| *n >= 3), "several polls per wake-up: {:?}", polls_at.values().max());
 }
 
+/// (position, diverging offset) of each truncation the consumers of `group` detected (KIP-320).
+fn truncations_detected(history: &History, group: &str) -> Vec<(i64, i64)> {
+    let members = readers_of(history, group);
+    history
+        .entries
+        .iter()
+        .filter(|e| members.contains(&e.node))
+        .filter_map(|e| match &e.event {
+            Event::LogTruncationDetected { position, diverging_offset, .. } => Some((*position, *diverging_offset)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_kip320_consumer_rereads_from_where_an_unclean_truncation_diverged() {
+    let report = check_scenario("kip320-consumer-detects-truncation");
+    let [(position, diverging)] = truncations_detected(&report.history, "readers")[..] else {
+        panic!("one truncation detected: {:?}", truncations_detected(&report.history, "readers"))
+    };
+    assert!(diverging < position, "the log diverged below the position: {diverging} < {position}");
+    let back = report.outcomes.iter().find(|o| o.name == "nonmonotonic-poll").expect("checked");
+    assert_eq!(backwards_offsets(&back.findings[0]), (position - 1, diverging), "{:?}", back.findings[0]);
+}
+
+#[test]
+fn a_consumer_before_kip320_silently_skips_what_replaced_the_records_it_read() {
+    let report = check_scenario("kip320-consumer-skips-truncated-records");
+    assert!(truncations_detected(&report.history, "readers").is_empty(), "nothing validates its position");
+    let lost = report.outcomes.iter().find(|o| o.name == "lost-write").expect("checked");
+    let polled = offsets_polled_by_group(&report.history, "readers", "events", 0);
+    // Every lost record sits at an offset the reader did read, from the old leader's log.
+    assert!(lost.findings.iter().flat_map(|f| &f.offsets).all(|o| polled.contains(o)), "{:?}", lost.findings[0]);
+}
+
+/// (read up to, read next) of a nonmonotonic-poll finding.
+fn backwards_offsets(finding: &kafkasim::check::finding::Finding) -> (i64, i64) {
+    match finding.offsets[..] {
+        [previous, first] => (previous, first),
+        _ => panic!("two offsets: {finding:?}"),
+    }
+}
+
 /// Scenarios listed in the tests above; a new scenario file must be added here too.
 const TESTED: &[&str] = &[
     "fault-tolerance",
@@ -596,6 +646,8 @@ const TESTED: &[&str] = &[
     "transactions-read-write-cycle",
     "planted-fetch-drops-middle-batch",
     "planted-fetch-reverses-batches",
+    "kip320-consumer-detects-truncation",
+    "kip320-consumer-skips-truncated-records",
 ];
 
 #[test]
