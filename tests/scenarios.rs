@@ -1,7 +1,8 @@
 //! Every scenario in `scenarios/` meets the expectations it declares, and replays to the same
 //! trace hash with the same seed. Some scenarios also get assertions about what they teach.
 
-use kafkasim::history::{Event, History, TruncationCause};
+use kafkasim::check;
+use kafkasim::history::{Election, Event, History, TruncationCause};
 use kafkasim::lab::consumer_groups::describe_group_at;
 use kafkasim::lab::partition_spread::acked_per_partition;
 use kafkasim::lab::producer_metrics::producer_metrics;
@@ -502,6 +503,79 @@ fn transactions_that_read_and_write_form_information_cycles() {
     assert!(cycle.contains("(wr)") && cycle.contains("(ww)"), "a read edge and a write edge: {cycle}");
 }
 
+/// (leader, leader epoch, ISR, election) of each change the controller made to `tp`.
+fn partition_changes(history: &History, tp: &str) -> Vec<(Option<u32>, i32, Vec<u32>, Option<Election>)> {
+    history
+        .entries
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::PartitionChanged { tp: t, leader, leader_epoch, isr, election, .. } if t.to_string() == tp => {
+                Some((leader.map(|b| b.0), *leader_epoch, isr.iter().map(|b| b.0).collect(), *election))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The findings of check `name` over the history's changes to `tp` alone (a run's own outcome
+/// keeps only the first findings, and those may all be about other partitions).
+fn findings_for_partition(history: &History, name: &str, tp: &str) -> Vec<String> {
+    let mut one = history.clone();
+    one.entries.retain(|e| match &e.event {
+        Event::PartitionChanged { tp: t, .. } | Event::BecameLeader { tp: t, .. } => t.to_string() == tp,
+        _ => false,
+    });
+    let outcome = check::run_all(&one).into_iter().find(|o| o.name == name).expect("a named check");
+    outcome.findings.into_iter().map(|f| f.message).collect()
+}
+
+#[test]
+fn an_unclean_election_that_keeps_the_isr_leaves_its_leader_outside_it() {
+    let report = check_scenario("planted-unclean-election-keeps-isr");
+    // events-0's ISR is {1} when broker-1 is fenced: broker-2 is elected uncleanly, and the ISR
+    // stays {1} instead of becoming {2}.
+    let changes = partition_changes(&report.history, "events-0");
+    assert!(changes.contains(&(Some(2), 1, vec![1], Some(Election::Unclean))), "{changes:?}");
+    assert_eq!(
+        findings_for_partition(&report.history, "leader-in-isr", "events-0"),
+        vec!["events-0 epoch 1: leader 2 is not in its ISR [BrokerId(1)]".to_string()]
+    );
+    // Every unclean election (of __consumer_offsets too) left its leader outside the ISR, and
+    // nothing else did.
+    let unclean = report
+        .history
+        .entries
+        .iter()
+        .filter(|e| matches!(e.event, Event::PartitionChanged { election: Some(Election::Unclean), .. }))
+        .count();
+    let outcome = report.outcomes.iter().find(|o| o.name == "leader-in-isr").expect("checked");
+    assert_eq!(outcome.count, unclean);
+}
+
+#[test]
+fn a_leader_change_that_keeps_the_epoch_gives_two_leaders_one_epoch() {
+    let report = check_scenario("planted-leader-change-keeps-epoch");
+    let leaders: Vec<(Option<u32>, i32)> =
+        partition_changes(&report.history, "events-0").into_iter().map(|(l, epoch, ..)| (l, epoch)).collect();
+    assert_eq!(leaders, vec![(Some(1), 0), (Some(2), 0), (Some(2), 0)], "the ISR grows back in the last change");
+    assert_eq!(
+        findings_for_partition(&report.history, "single-leader-per-epoch", "events-0"),
+        vec![
+            "the controller made both 1 and 2 leader of events-0 in epoch 0".to_string(),
+            "brokers 1 and 2 both acted as leader of events-0 in epoch 0".to_string(),
+        ]
+    );
+    // Back from its isolation, broker-1 asks where epoch 0 ends; broker-2, leading in epoch 0
+    // too, answers with its own log end, so broker-1 truncates nothing.
+    let broker_1_truncations = report
+        .history
+        .entries
+        .iter()
+        .filter(|e| e.node == NodeId::broker(1) && matches!(e.event, Event::Truncated { .. }))
+        .count();
+    assert_eq!(broker_1_truncations, 0);
+}
+
 /// Scenarios listed in the tests above; a new scenario file must be added here too.
 const TESTED: &[&str] = &[
     "fault-tolerance",
@@ -531,6 +605,8 @@ const TESTED: &[&str] = &[
     "transactions-late-produce-kip890-on",
     "transactions-concurrent-writers",
     "transactions-read-write-cycle",
+    "planted-unclean-election-keeps-isr",
+    "planted-leader-change-keeps-epoch",
 ];
 
 #[test]
