@@ -503,8 +503,11 @@ fn transactions_that_read_and_write_form_information_cycles() {
     assert!(cycle.contains("(wr)") && cycle.contains("(ww)"), "a read edge and a write edge: {cycle}");
 }
 
-/// (leader, leader epoch, ISR, election) of each change the controller made to `tp`.
-fn partition_changes(history: &History, tp: &str) -> Vec<(Option<u32>, i32, Vec<u32>, Option<Election>)> {
+/// A partition change as the controller recorded it: (leader, leader epoch, ISR, election).
+type PartitionChange = (Option<u32>, i32, Vec<u32>, Option<Election>);
+
+/// Each change the controller made to `tp`.
+fn partition_changes(history: &History, tp: &str) -> Vec<PartitionChange> {
     history
         .entries
         .iter()

@@ -60,6 +60,15 @@ fn bring_up(c: &mut QuorumController) -> SimTime {
     2
 }
 
+/// Heartbeats from `brokers`, each caught up with the metadata log, at `now`.
+fn heartbeat_caught_up(c: &mut QuorumController, now: SimTime, brokers: &[u32]) {
+    for &b in brokers {
+        let broker_epoch = c.image().brokers[&BrokerId(b)].broker_epoch;
+        let offset = c.image().next_offset;
+        request(c, now, b, Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch, metadata_offset: offset });
+    }
+}
+
 #[test]
 fn registration_gives_the_log_offset_as_broker_epoch_and_is_idempotent() {
     let mut c = controller();
@@ -133,16 +142,7 @@ fn alter_partition_rejects_stale_epochs_and_fenced_replicas() {
     );
     // Broker 3 goes silent and is fenced when its session expires; while fenced it may not be
     // added back to the ISR.
-    for b in [1, 2] {
-        let broker_epoch = epoch_of(&c, b);
-        let offset = c.image().next_offset;
-        request(
-            &mut c,
-            8_000,
-            b,
-            Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch, metadata_offset: offset },
-        );
-    }
+    heartbeat_caught_up(&mut c, 8_000, &[1, 2]);
     let mut out = Out::default();
     c.on_timer(9_200, ControllerTimer::SessionCheck, &mut out);
     assert_eq!(out.events, vec![Event::BrokerFenced { broker: BrokerId(3), fenced: true }]);
@@ -155,16 +155,7 @@ fn session_expiry_fences_and_elects_the_next_isr_replica() {
     bring_up(&mut c);
     let tp = TopicPartition::new("t", 0);
     // Brokers 2 and 3 keep heartbeating; broker 1 (the leader) goes silent.
-    for b in [2, 3] {
-        let broker_epoch = c.image().brokers[&BrokerId(b)].broker_epoch;
-        let offset = c.image().next_offset;
-        request(
-            &mut c,
-            8_000,
-            b,
-            Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch, metadata_offset: offset },
-        );
-    }
+    heartbeat_caught_up(&mut c, 8_000, &[2, 3]);
     let mut out = Out::default();
     c.on_timer(9_003, ControllerTimer::SessionCheck, &mut out);
     let p = &c.image().partitions[&tp];
@@ -189,16 +180,7 @@ fn a_restarted_broker_cannot_register_until_its_old_session_expires() {
     assert_eq!(c.image().partitions[&tp].leader, Some(BrokerId(1)), "nothing changes yet");
     // The others keep heartbeating; broker 1's session expires and it is fenced like any silent
     // broker, so its leadership moves before its new incarnation can join.
-    for b in [2, 3] {
-        let broker_epoch = c.image().brokers[&BrokerId(b)].broker_epoch;
-        let offset = c.image().next_offset;
-        request(
-            &mut c,
-            8_000,
-            b,
-            Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch, metadata_offset: offset },
-        );
-    }
+    heartbeat_caught_up(&mut c, 8_000, &[2, 3]);
     c.on_timer(9_003, ControllerTimer::SessionCheck, &mut Out::default());
     assert_eq!(c.image().partitions[&tp].leader, Some(BrokerId(2)));
     let late = request(&mut c, 9_100, 1, Request::BrokerRegistration { broker: BrokerId(1), incarnation: 1 });
@@ -236,16 +218,7 @@ fn fail_over_from_broker_1(config: BrokerConfig, isr: &[u32]) -> Event {
         let item = AlterPartitionItem { tp, leader_epoch: 0, partition_epoch: 0, new_isr };
         request(&mut c, 10, 1, Request::AlterPartition { broker: BrokerId(1), broker_epoch, items: vec![item] });
     }
-    for b in [2, 3] {
-        let broker_epoch = c.image().brokers[&BrokerId(b)].broker_epoch;
-        let offset = c.image().next_offset;
-        request(
-            &mut c,
-            8_000,
-            b,
-            Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch, metadata_offset: offset },
-        );
-    }
+    heartbeat_caught_up(&mut c, 8_000, &[2, 3]);
     let mut out = Out::default();
     c.on_timer(9_003, ControllerTimer::SessionCheck, &mut out);
     let changes: Vec<Event> = out.events.into_iter().filter(|e| matches!(e, Event::PartitionChanged { .. })).collect();
@@ -258,7 +231,9 @@ fn failover_config(unclean_leader_election_enable: bool, planted_bug: PlantedBug
 }
 
 /// (leader, leader epoch, ISR, election) of a recorded partition change.
-fn decision(change: &Event) -> (Option<u32>, LeaderEpoch, Vec<u32>, Option<Election>) {
+type Decision = (Option<u32>, LeaderEpoch, Vec<u32>, Option<Election>);
+
+fn decision(change: &Event) -> Decision {
     let Event::PartitionChanged { leader, leader_epoch, isr, election, .. } = change else { panic!("{change:?}") };
     (leader.map(|b| b.0), *leader_epoch, isr.iter().map(|b| b.0).collect(), *election)
 }
