@@ -39,6 +39,12 @@ fn produce_errors(history: &History, error: ErrorCode) -> usize {
     history.entries.iter().filter(|e| matches!(&e.event, Event::ProduceError { error: x, .. } if *x == error)).count()
 }
 
+/// How many writes were acknowledged strictly between `from_ms` and `to_ms`.
+fn acked_between(history: &History, from_ms: SimTimeMs, to_ms: SimTimeMs) -> usize {
+    let acked = |e: &&kafkasim::history::Entry| matches!(e.event, Event::SendAcked { .. });
+    history.entries.iter().filter(|e| e.time_ms > from_ms && e.time_ms < to_ms).filter(acked).count()
+}
+
 /// The ISR of a partition after each change the controller made, with the change's time.
 fn isr_history(history: &History, topic: &str, partition: i32) -> Vec<(u64, Vec<u32>)> {
     history
@@ -89,12 +95,7 @@ fn unclean_election_loses_acknowledged_writes() {
     assert!(unclean, "the loss must come from an unclean election");
     // The producer, cut off from the old leader, finds the new one long before the heal at 60 s
     // (it rebootstraps when the only broker its metadata names stops answering).
-    let acked_to_new_leader = report
-        .history
-        .entries
-        .iter()
-        .filter(|e| e.time_ms > 30_000 && e.time_ms < 60_000 && matches!(e.event, Event::SendAcked { .. }))
-        .count();
+    let acked_to_new_leader = acked_between(&report.history, 30_000, 60_000);
     assert!(acked_to_new_leader > 1000, "only {acked_to_new_leader} writes acknowledged between 30 s and 60 s");
 }
 
@@ -552,13 +553,7 @@ fn an_unclean_election_that_keeps_the_isr_leaves_its_leader_outside_it() {
     assert_eq!((outcome.count, unclean), (1, 1));
     // With Kafka's ISR {2}, broker-2 commits at once (zoo #1 acknowledges over 1000 writes between
     // 30 s and 60 s); here its high watermark waits for broker-1, cut off until 60 s.
-    let acked_while_cut_off = report
-        .history
-        .entries
-        .iter()
-        .filter(|e| e.time_ms > 27_200 && e.time_ms < 60_000 && matches!(e.event, Event::SendAcked { .. }))
-        .count();
-    assert_eq!(acked_while_cut_off, 0);
+    assert_eq!(acked_between(&report.history, 27_200, 60_000), 0);
 }
 
 #[test]
