@@ -110,6 +110,21 @@ fn bad_kafka_config_value_uses_kafkas_words() {
 }
 
 #[test]
+fn a_value_outside_a_keys_choices_lists_them() {
+    let text = VALID.replace(
+        "brokers = 3\n",
+        "brokers = 3\n\n[cluster.config]\n\"kafkasim.planted.bug\" = \"unclean-election-keep-isr\"\n",
+    );
+    expect_input_error(
+        "bad-one-of",
+        &text,
+        "10:26",
+        "Invalid value unclean-election-keep-isr for configuration kafkasim.planted.bug: String must be one of: \
+         none, unclean-election-keeps-isr, leader-change-keeps-epoch",
+    );
+}
+
+#[test]
 fn fault_naming_a_node_that_does_not_exist() {
     let text = VALID.replace("node = \"leader:orders-0\"", "node = \"broker-9\"");
     expect_input_error("no-node", &text, "30:8", "no node is named 'broker-9'");

@@ -1,7 +1,7 @@
 //! Every scenario in `scenarios/` meets the expectations it declares, and replays to the same
 //! trace hash with the same seed. Some scenarios also get assertions about what they teach.
 
-use kafkasim::history::{Event, History, TruncationCause};
+use kafkasim::history::{Election, Event, History, TruncationCause};
 use kafkasim::lab::consumer_groups::describe_group_at;
 use kafkasim::lab::partition_spread::acked_per_partition;
 use kafkasim::lab::producer_metrics::producer_metrics;
@@ -37,6 +37,12 @@ fn check_scenario(name: &str) -> RunReport {
 
 fn produce_errors(history: &History, error: ErrorCode) -> usize {
     history.entries.iter().filter(|e| matches!(&e.event, Event::ProduceError { error: x, .. } if *x == error)).count()
+}
+
+/// How many writes were acknowledged strictly between `from_ms` and `to_ms`.
+fn acked_between(history: &History, from_ms: SimTimeMs, to_ms: SimTimeMs) -> usize {
+    let acked = |e: &&kafkasim::history::Entry| matches!(e.event, Event::SendAcked { .. });
+    history.entries.iter().filter(|e| e.time_ms > from_ms && e.time_ms < to_ms).filter(acked).count()
 }
 
 /// The ISR of a partition after each change the controller made, with the change's time.
@@ -89,12 +95,7 @@ fn unclean_election_loses_acknowledged_writes() {
     assert!(unclean, "the loss must come from an unclean election");
     // The producer, cut off from the old leader, finds the new one long before the heal at 60 s
     // (it rebootstraps when the only broker its metadata names stops answering).
-    let acked_to_new_leader = report
-        .history
-        .entries
-        .iter()
-        .filter(|e| e.time_ms > 30_000 && e.time_ms < 60_000 && matches!(e.event, Event::SendAcked { .. }))
-        .count();
+    let acked_to_new_leader = acked_between(&report.history, 30_000, 60_000);
     assert!(acked_to_new_leader > 1000, "only {acked_to_new_leader} writes acknowledged between 30 s and 60 s");
 }
 
@@ -615,6 +616,83 @@ fn backwards_offsets(finding: &kafkasim::check::finding::Finding) -> (i64, i64) 
     }
 }
 
+/// A partition change as the controller recorded it: (leader, leader epoch, ISR, election).
+type PartitionChange = (Option<u32>, i32, Vec<u32>, Option<Election>);
+
+/// Each change the controller made to `tp`.
+fn partition_changes(history: &History, tp: &str) -> Vec<PartitionChange> {
+    history
+        .entries
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::PartitionChanged { tp: t, leader, leader_epoch, isr, election, .. } if t.to_string() == tp => {
+                Some((leader.map(|b| b.0), *leader_epoch, isr.iter().map(|b| b.0).collect(), *election))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The messages of the findings of check `name` about partition `tp`.
+fn findings_on(report: &RunReport, name: &str, tp: &str) -> Vec<String> {
+    let outcome = report.outcomes.iter().find(|o| o.name == name).expect("a named check");
+    outcome
+        .findings
+        .iter()
+        .filter(|f| f.tp.as_ref().is_some_and(|t| t.to_string() == tp))
+        .map(|f| f.message.clone())
+        .collect()
+}
+
+#[test]
+fn an_unclean_election_that_keeps_the_isr_leaves_its_leader_outside_it() {
+    let report = check_scenario("planted-unclean-election-keeps-isr");
+    // events-0's ISR is {1} when broker-1 is fenced: broker-2 is elected uncleanly, and the ISR
+    // stays {1} instead of becoming {2}.
+    let changes = partition_changes(&report.history, "events-0");
+    assert!(changes.contains(&(Some(2), 1, vec![1], Some(Election::Unclean))), "{changes:?}");
+    assert_eq!(
+        findings_on(&report, "leader-in-isr", "events-0"),
+        vec!["events-0 epoch 1: leader 2 is not in its ISR [BrokerId(1)]".to_string()]
+    );
+    // That unclean election, the only one, is the only finding.
+    let unclean = report
+        .history
+        .entries
+        .iter()
+        .filter(|e| matches!(e.event, Event::PartitionChanged { election: Some(Election::Unclean), .. }))
+        .count();
+    let outcome = report.outcomes.iter().find(|o| o.name == "leader-in-isr").expect("checked");
+    assert_eq!((outcome.count, unclean), (1, 1));
+    // With Kafka's ISR {2}, broker-2 commits at once (zoo #1 acknowledges over 1000 writes between
+    // 30 s and 60 s); here its high watermark waits for broker-1, cut off until 60 s.
+    assert_eq!(acked_between(&report.history, 27_200, 60_000), 0);
+}
+
+#[test]
+fn a_leader_change_that_keeps_the_epoch_gives_two_leaders_one_epoch() {
+    let report = check_scenario("planted-leader-change-keeps-epoch");
+    let leaders: Vec<(Option<u32>, i32)> =
+        partition_changes(&report.history, "events-0").into_iter().map(|(l, epoch, ..)| (l, epoch)).collect();
+    assert_eq!(leaders, vec![(Some(1), 0), (Some(2), 0), (Some(2), 0)], "the ISR grows back in the last change");
+    assert_eq!(
+        findings_on(&report, "single-leader-per-epoch", "events-0"),
+        vec![
+            "the controller made both 1 and 2 leader of events-0 in epoch 0".to_string(),
+            "brokers 1 and 2 both acted as leader of events-0 in epoch 0".to_string(),
+        ]
+    );
+    // Back from its isolation, broker-1 asks where epoch 0 ends; broker-2, leading in epoch 0
+    // too, answers with its own log end, so broker-1 truncates nothing.
+    let broker_1_truncations = report
+        .history
+        .entries
+        .iter()
+        .filter(|e| e.node == NodeId::broker(1) && matches!(e.event, Event::Truncated { .. }))
+        .count();
+    assert_eq!(broker_1_truncations, 0);
+}
+
 /// Scenarios listed in the tests above; a new scenario file must be added here too.
 const TESTED: &[&str] = &[
     "fault-tolerance",
@@ -648,6 +726,8 @@ const TESTED: &[&str] = &[
     "planted-fetch-reverses-batches",
     "kip320-consumer-detects-truncation",
     "kip320-consumer-skips-truncated-records",
+    "planted-unclean-election-keeps-isr",
+    "planted-leader-change-keeps-epoch",
 ];
 
 #[test]

@@ -89,14 +89,16 @@ impl PartitionRegistration {
         self.replicas[0]
     }
 
-    pub fn assert_invariants(&self, tp: &TopicPartition) {
+    /// `leader ∈ ISR` is skipped when `leader_outside_isr_planted` (a run planting a bug that
+    /// breaks it on purpose, for the `leader-in-isr` checker to find).
+    pub fn assert_invariants(&self, tp: &TopicPartition, leader_outside_isr_planted: bool) {
         assert!(
             self.isr.iter().all(|b| self.replicas.contains(b)),
             "ISR {:?} of {tp} must be a subset of replicas {:?}",
             self.isr,
             self.replicas
         );
-        if let Some(leader) = self.leader {
+        if let Some(leader) = self.leader.filter(|_| !leader_outside_isr_planted) {
             assert!(self.isr.contains(&leader), "leader {leader} of {tp} must be in ISR {:?}", self.isr);
         }
         assert!(!self.isr.is_empty(), "the ISR of {tp} must never be empty");

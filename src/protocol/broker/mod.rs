@@ -231,6 +231,7 @@ impl Broker {
                 .transaction_abort_timed_out_transaction_cleanup_interval_ms,
             bump_epoch_on_end_txn: config.transaction_partition_verification_enable,
         };
+        let image = MetadataImage::new(config.planted_bug);
         Broker {
             group_coordinator: GroupCoordinator::new(id, group_config),
             txn_coordinator: TransactionCoordinator::new(id, incarnation, txn_config),
@@ -240,7 +241,7 @@ impl Broker {
             controller,
             incarnation,
             disk,
-            image: MetadataImage::default(),
+            image,
             broker_epoch: None,
             partitions: BTreeMap::new(),
             fetchers: BTreeMap::new(),

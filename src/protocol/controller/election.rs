@@ -11,8 +11,12 @@
 //!   leader, so that the partition waits for it (that is what makes clean elections safe).
 //! - Since metadata version 3.6 an ISR change alone does not bump the leader epoch; any change
 //!   bumps the partition epoch.
+//! - `kafkasim.planted.bug` can break two of these rules on purpose (Kafka has neither bug):
+//!   `unclean-election-keeps-isr` leaves the ISR as it was after an unclean election, and
+//!   `leader-change-keeps-epoch` keeps the leader epoch across a leader change.
 
 use crate::history::Election;
+use crate::protocol::config::planted_bug::PlantedBug;
 use crate::protocol::message::PartitionRegistration;
 use crate::protocol::types::BrokerId;
 
@@ -32,11 +36,13 @@ pub struct PartitionChange {
 }
 
 /// Applies a target ISR and an election to `current`. Returns `None` when nothing changes.
+/// `planted_bug` is `PlantedBug::None` except in the runs that plant one of this module's bugs.
 pub fn build_partition_change(
     current: &PartitionRegistration,
     target_isr: Vec<BrokerId>,
     election: ElectionType,
     is_acceptable_leader: impl Fn(BrokerId) -> bool,
+    planted_bug: PlantedBug,
 ) -> Option<PartitionChange> {
     let mut isr = target_isr;
     let is_valid_new_leader = |b: BrokerId, isr: &[BrokerId]| isr.contains(&b) && is_acceptable_leader(b);
@@ -61,7 +67,10 @@ pub fn build_partition_change(
             } else if election == ElectionType::Unclean {
                 match current.replicas.iter().copied().find(|b| is_acceptable_leader(*b)) {
                     Some(unclean) => {
-                        isr = vec![unclean];
+                        // The planted bug forgets this reset: the new leader is not in its ISR.
+                        if planted_bug != PlantedBug::UncleanElectionKeepsIsr {
+                            isr = vec![unclean];
+                        }
                         (Some(unclean), Election::Unclean)
                     }
                     None => (None, Election::Clean),
@@ -80,11 +89,13 @@ pub fn build_partition_change(
     if !leader_changed && isr == current.isr {
         return None;
     }
+    // The planted bug keeps the epoch: the old and the new leader then share one.
+    let bumps_leader_epoch = leader_changed && planted_bug != PlantedBug::LeaderChangeKeepsEpoch;
     let registration = PartitionRegistration {
         replicas: current.replicas.clone(),
         isr,
         leader,
-        leader_epoch: current.leader_epoch + i32::from(leader_changed),
+        leader_epoch: current.leader_epoch + i32::from(bumps_leader_epoch),
         partition_epoch: current.partition_epoch + 1,
     };
     Some(PartitionChange { registration, election: if leader_changed && leader.is_some() { Some(how) } else { None } })
@@ -111,7 +122,9 @@ mod tests {
     #[test]
     fn fencing_the_leader_elects_the_next_isr_member_in_replica_order() {
         let current = reg(&[1, 2, 3], &[1, 2, 3], Some(1));
-        let change = build_partition_change(&current, b(&[2, 3]), ElectionType::Online, |x| x != BrokerId(1)).unwrap();
+        let change =
+            build_partition_change(&current, b(&[2, 3]), ElectionType::Online, |x| x != BrokerId(1), PlantedBug::None)
+                .unwrap();
         assert_eq!(change.registration.leader, Some(BrokerId(2)));
         assert_eq!(change.registration.isr, b(&[2, 3]));
         assert_eq!((change.registration.leader_epoch, change.registration.partition_epoch), (6, 10));
@@ -121,7 +134,8 @@ mod tests {
     #[test]
     fn isr_shrink_without_leader_change_keeps_the_leader_epoch() {
         let current = reg(&[1, 2, 3], &[1, 2, 3], Some(1));
-        let change = build_partition_change(&current, b(&[1, 3]), ElectionType::Online, |_| true).unwrap();
+        let change =
+            build_partition_change(&current, b(&[1, 3]), ElectionType::Online, |_| true, PlantedBug::None).unwrap();
         assert_eq!(change.registration.leader, Some(BrokerId(1)));
         assert_eq!((change.registration.leader_epoch, change.registration.partition_epoch), (5, 10));
         assert_eq!(change.election, None);
@@ -130,7 +144,9 @@ mod tests {
     #[test]
     fn last_isr_member_stays_when_fenced_and_the_partition_goes_offline() {
         let current = reg(&[1, 2, 3], &[1], Some(1));
-        let change = build_partition_change(&current, vec![], ElectionType::Online, |x| x != BrokerId(1)).unwrap();
+        let change =
+            build_partition_change(&current, vec![], ElectionType::Online, |x| x != BrokerId(1), PlantedBug::None)
+                .unwrap();
         assert_eq!(change.registration.leader, None);
         assert_eq!(change.registration.isr, b(&[1]));
         assert_eq!(change.registration.leader_epoch, 6);
@@ -139,21 +155,41 @@ mod tests {
     #[test]
     fn unclean_election_picks_a_live_replica_and_resets_the_isr() {
         let current = reg(&[1, 2, 3], &[1], None);
-        let change = build_partition_change(&current, b(&[1]), ElectionType::Unclean, |x| x == BrokerId(3)).unwrap();
+        let change =
+            build_partition_change(&current, b(&[1]), ElectionType::Unclean, |x| x == BrokerId(3), PlantedBug::None)
+                .unwrap();
         assert_eq!(change.registration.leader, Some(BrokerId(3)));
         assert_eq!(change.registration.isr, b(&[3]));
         assert_eq!(change.election, Some(Election::Unclean));
         // The same state with unclean election disabled stays offline: no change at all.
-        assert_eq!(build_partition_change(&current, b(&[1]), ElectionType::Online, |x| x == BrokerId(3)), None);
+        assert_eq!(
+            build_partition_change(&current, b(&[1]), ElectionType::Online, |x| x == BrokerId(3), PlantedBug::None),
+            None
+        );
     }
 
     #[test]
     fn preferred_election_moves_leadership_back_to_the_first_replica() {
         let current = reg(&[1, 2, 3], &[1, 2, 3], Some(2));
-        let change = build_partition_change(&current, b(&[1, 2, 3]), ElectionType::Preferred, |_| true).unwrap();
+        let change =
+            build_partition_change(&current, b(&[1, 2, 3]), ElectionType::Preferred, |_| true, PlantedBug::None)
+                .unwrap();
         assert_eq!(change.registration.leader, Some(BrokerId(1)));
         assert_eq!(change.election, Some(Election::Preferred));
+        // With `leader-change-keeps-epoch` planted, the preferred leader takes over in epoch 5.
+        let planted = build_partition_change(
+            &current,
+            b(&[1, 2, 3]),
+            ElectionType::Preferred,
+            |_| true,
+            PlantedBug::LeaderChangeKeepsEpoch,
+        );
+        assert_eq!(planted.map(|c| (c.registration.leader, c.registration.leader_epoch)), Some((Some(BrokerId(1)), 5)));
+        assert_eq!(change.registration.leader_epoch, 6);
         let not_in_isr = reg(&[1, 2, 3], &[2, 3], Some(2));
-        assert_eq!(build_partition_change(&not_in_isr, b(&[2, 3]), ElectionType::Preferred, |_| true), None);
+        assert_eq!(
+            build_partition_change(&not_in_isr, b(&[2, 3]), ElectionType::Preferred, |_| true, PlantedBug::None),
+            None
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! exactly as a real one does.
 
 use crate::protocol::config::broker::TopicConfig;
+use crate::protocol::config::planted_bug::PlantedBug;
 use crate::protocol::message::{MetadataRecord, PartitionRegistration};
 use crate::protocol::types::*;
 use std::collections::BTreeMap;
@@ -29,9 +30,17 @@ pub struct MetadataImage {
     pub brokers: BTreeMap<BrokerId, BrokerState>,
     pub topics: BTreeMap<TopicName, TopicImage>,
     pub partitions: BTreeMap<TopicPartition, PartitionRegistration>,
+    /// The run's `kafkasim.planted.bug`: with `unclean-election-keeps-isr` the controller commits
+    /// leaders outside their ISR on purpose, so replaying such a record must not panic.
+    pub planted_bug: PlantedBug,
 }
 
 impl MetadataImage {
+    /// An empty image for a run that plants `planted_bug` (`PlantedBug::None`: Kafka's rules).
+    pub fn new(planted_bug: PlantedBug) -> MetadataImage {
+        MetadataImage { planted_bug, ..MetadataImage::default() }
+    }
+
     pub fn apply(&mut self, offset: Offset, record: &MetadataRecord) {
         assert_eq!(offset, self.next_offset, "metadata records must be applied in order");
         match record {
@@ -59,7 +68,10 @@ impl MetadataImage {
                 self.topics.insert(name.clone(), TopicImage { partitions: *partitions, config: config.clone() });
             }
             MetadataRecord::Partition { tp, registration } => {
-                registration.assert_invariants(tp);
+                // leader ∈ ISR is what `leader-in-isr` checks in the history; the planted bug that
+                // breaks it must reach the checker rather than end the run here.
+                let leader_outside_isr_planted = self.planted_bug == PlantedBug::UncleanElectionKeepsIsr;
+                registration.assert_invariants(tp, leader_outside_isr_planted);
                 self.partitions.insert(tp.clone(), registration.clone());
             }
         }

@@ -94,7 +94,7 @@ impl QuorumController {
         topics: Vec<TopicSpec>,
         disk: ControllerDisk,
     ) -> QuorumController {
-        let mut image = MetadataImage::default();
+        let mut image = MetadataImage::new(config.planted_bug);
         for (offset, record) in disk.log.iter().enumerate() {
             image.apply(offset as Offset, record);
         }
@@ -202,7 +202,9 @@ impl QuorumController {
             let target_isr: Vec<BrokerId> = current.isr.iter().copied().filter(|b| Some(*b) != remove).collect();
             let acceptable = |b: BrokerId| Some(b) != remove && (Some(b) == add || self.image.is_active(b));
             let election = if unclean { ElectionType::Unclean } else { ElectionType::Online };
-            if let Some(change) = build_partition_change(current, target_isr, election, acceptable) {
+            if let Some(change) =
+                build_partition_change(current, target_isr, election, acceptable, self.config.planted_bug)
+            {
                 elections.push((tp.clone(), change.election));
                 records.push(MetadataRecord::Partition { tp, registration: change.registration });
             }
@@ -411,9 +413,9 @@ impl QuorumController {
         if item.new_isr.iter().any(|b| !current.isr.contains(b) && !self.image.is_active(*b)) {
             return error(item.tp, ErrorCode::IneligibleReplica, Some(current));
         }
-        match build_partition_change(&current, item.new_isr, ElectionType::Online, |b| {
-            self.image.is_active(b) || b == broker
-        }) {
+        let acceptable = |b| self.image.is_active(b) || b == broker;
+        match build_partition_change(&current, item.new_isr, ElectionType::Online, acceptable, self.config.planted_bug)
+        {
             Some(change) => {
                 let registration = change.registration.clone();
                 self.append(
@@ -453,9 +455,11 @@ impl QuorumController {
             if current.leader == Some(current.preferred_leader()) {
                 continue;
             }
-            if let Some(change) = build_partition_change(current, current.isr.clone(), ElectionType::Preferred, |b| {
-                self.image.is_active(b)
-            }) {
+            let acceptable = |b| self.image.is_active(b);
+            let isr = current.isr.clone();
+            if let Some(change) =
+                build_partition_change(current, isr, ElectionType::Preferred, acceptable, self.config.planted_bug)
+            {
                 elections.push((tp.clone(), change.election));
                 records.push(MetadataRecord::Partition { tp: tp.clone(), registration: change.registration });
             }

@@ -4,6 +4,7 @@ use super::*;
 use crate::history::{Election, Event};
 use crate::protocol::actor::{Actor, Outbox};
 use crate::protocol::config::broker::{BrokerConfig, TopicConfig};
+use crate::protocol::config::planted_bug::PlantedBug;
 use crate::protocol::errors::ErrorCode;
 use crate::protocol::message::*;
 use crate::protocol::types::*;
@@ -11,7 +12,10 @@ use crate::protocol::types::*;
 type Out = Outbox<ControllerTimer>;
 
 fn controller() -> QuorumController {
-    let config = BrokerConfig::defaults();
+    controller_with(BrokerConfig::defaults())
+}
+
+fn controller_with(config: BrokerConfig) -> QuorumController {
     let topic =
         TopicSpec { name: "t".into(), partitions: 1, replication_factor: 3, config: TopicConfig::defaults(&config) };
     let brokers = vec![BrokerId(1), BrokerId(2), BrokerId(3)];
@@ -54,6 +58,15 @@ fn bring_up(c: &mut QuorumController) -> SimTime {
         );
     }
     2
+}
+
+/// Heartbeats from `brokers`, each caught up with the metadata log, at `now`.
+fn heartbeat_caught_up(c: &mut QuorumController, now: SimTime, brokers: &[u32]) {
+    for &b in brokers {
+        let broker_epoch = c.image().brokers[&BrokerId(b)].broker_epoch;
+        let offset = c.image().next_offset;
+        request(c, now, b, Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch, metadata_offset: offset });
+    }
 }
 
 #[test]
@@ -129,16 +142,7 @@ fn alter_partition_rejects_stale_epochs_and_fenced_replicas() {
     );
     // Broker 3 goes silent and is fenced when its session expires; while fenced it may not be
     // added back to the ISR.
-    for b in [1, 2] {
-        let broker_epoch = epoch_of(&c, b);
-        let offset = c.image().next_offset;
-        request(
-            &mut c,
-            8_000,
-            b,
-            Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch, metadata_offset: offset },
-        );
-    }
+    heartbeat_caught_up(&mut c, 8_000, &[1, 2]);
     let mut out = Out::default();
     c.on_timer(9_200, ControllerTimer::SessionCheck, &mut out);
     assert_eq!(out.events, vec![Event::BrokerFenced { broker: BrokerId(3), fenced: true }]);
@@ -151,16 +155,7 @@ fn session_expiry_fences_and_elects_the_next_isr_replica() {
     bring_up(&mut c);
     let tp = TopicPartition::new("t", 0);
     // Brokers 2 and 3 keep heartbeating; broker 1 (the leader) goes silent.
-    for b in [2, 3] {
-        let broker_epoch = c.image().brokers[&BrokerId(b)].broker_epoch;
-        let offset = c.image().next_offset;
-        request(
-            &mut c,
-            8_000,
-            b,
-            Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch, metadata_offset: offset },
-        );
-    }
+    heartbeat_caught_up(&mut c, 8_000, &[2, 3]);
     let mut out = Out::default();
     c.on_timer(9_003, ControllerTimer::SessionCheck, &mut out);
     let p = &c.image().partitions[&tp];
@@ -185,16 +180,7 @@ fn a_restarted_broker_cannot_register_until_its_old_session_expires() {
     assert_eq!(c.image().partitions[&tp].leader, Some(BrokerId(1)), "nothing changes yet");
     // The others keep heartbeating; broker 1's session expires and it is fenced like any silent
     // broker, so its leadership moves before its new incarnation can join.
-    for b in [2, 3] {
-        let broker_epoch = c.image().brokers[&BrokerId(b)].broker_epoch;
-        let offset = c.image().next_offset;
-        request(
-            &mut c,
-            8_000,
-            b,
-            Request::BrokerHeartbeat { broker: BrokerId(b), broker_epoch, metadata_offset: offset },
-        );
-    }
+    heartbeat_caught_up(&mut c, 8_000, &[2, 3]);
     c.on_timer(9_003, ControllerTimer::SessionCheck, &mut Out::default());
     assert_eq!(c.image().partitions[&tp].leader, Some(BrokerId(2)));
     let late = request(&mut c, 9_100, 1, Request::BrokerRegistration { broker: BrokerId(1), incarnation: 1 });
@@ -217,4 +203,68 @@ fn metadata_fetches_wait_for_new_records_and_are_answered_when_they_come() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// Brings brokers 1..=3 up under `config`, has leader 1 shrink the ISR to `isr` (when it is not
+/// all three), then lets broker 1's session expire while 2 and 3 heartbeat. Returns the partition
+/// change the controller recorded for the failover.
+fn fail_over_from_broker_1(config: BrokerConfig, isr: &[u32]) -> Event {
+    let mut c = controller_with(config);
+    bring_up(&mut c);
+    let tp = TopicPartition::new("t", 0);
+    if isr.len() < 3 {
+        let broker_epoch = c.image().brokers[&BrokerId(1)].broker_epoch;
+        let new_isr = isr.iter().map(|b| BrokerId(*b)).collect();
+        let item = AlterPartitionItem { tp, leader_epoch: 0, partition_epoch: 0, new_isr };
+        request(&mut c, 10, 1, Request::AlterPartition { broker: BrokerId(1), broker_epoch, items: vec![item] });
+    }
+    heartbeat_caught_up(&mut c, 8_000, &[2, 3]);
+    let mut out = Out::default();
+    c.on_timer(9_003, ControllerTimer::SessionCheck, &mut out);
+    let changes: Vec<Event> = out.events.into_iter().filter(|e| matches!(e, Event::PartitionChanged { .. })).collect();
+    assert_eq!(changes.len(), 1, "one partition change for the failover: {changes:?}");
+    changes.into_iter().next().unwrap()
+}
+
+fn failover_config(unclean_leader_election_enable: bool, planted_bug: PlantedBug) -> BrokerConfig {
+    BrokerConfig { unclean_leader_election_enable, planted_bug, ..BrokerConfig::defaults() }
+}
+
+/// (leader, leader epoch, ISR, election) of a recorded partition change.
+type Decision = (Option<u32>, LeaderEpoch, Vec<u32>, Option<Election>);
+
+fn decision(change: &Event) -> Decision {
+    let Event::PartitionChanged { leader, leader_epoch, isr, election, .. } = change else { panic!("{change:?}") };
+    (leader.map(|b| b.0), *leader_epoch, isr.iter().map(|b| b.0).collect(), *election)
+}
+
+#[test]
+fn an_unclean_election_sets_the_isr_to_the_new_leader_unless_the_bug_is_planted() {
+    // ISR {1}; leader 1 is fenced and no ISR member is left: broker 2, out of sync, is elected.
+    let kafka = fail_over_from_broker_1(failover_config(true, PlantedBug::None), &[1]);
+    assert_eq!(decision(&kafka), (Some(2), 1, vec![2], Some(Election::Unclean)));
+    let planted = fail_over_from_broker_1(failover_config(true, PlantedBug::UncleanElectionKeepsIsr), &[1]);
+    assert_eq!(
+        decision(&planted),
+        (Some(2), 1, vec![1], Some(Election::Unclean)),
+        "the planted bug keeps the stale ISR {{1}}: the new leader 2 is outside it"
+    );
+    // A clean election is not touched by this bug.
+    let clean = fail_over_from_broker_1(failover_config(true, PlantedBug::UncleanElectionKeepsIsr), &[1, 2, 3]);
+    assert_eq!(decision(&clean), (Some(2), 1, vec![2, 3], Some(Election::Clean)));
+}
+
+#[test]
+fn a_leader_change_bumps_the_leader_epoch_unless_the_bug_is_planted() {
+    let kafka = fail_over_from_broker_1(failover_config(false, PlantedBug::None), &[1, 2, 3]);
+    assert_eq!(decision(&kafka), (Some(2), 1, vec![2, 3], Some(Election::Clean)));
+    let planted = fail_over_from_broker_1(failover_config(false, PlantedBug::LeaderChangeKeepsEpoch), &[1, 2, 3]);
+    assert_eq!(
+        decision(&planted),
+        (Some(2), 0, vec![2, 3], Some(Election::Clean)),
+        "broker 2 leads in epoch 0, the epoch broker 1 led in"
+    );
+    // Unclean elections take the same path.
+    let unclean = fail_over_from_broker_1(failover_config(true, PlantedBug::LeaderChangeKeepsEpoch), &[1]);
+    assert_eq!(decision(&unclean), (Some(2), 0, vec![2], Some(Election::Unclean)));
 }
