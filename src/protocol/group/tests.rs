@@ -99,6 +99,15 @@ fn complete_appends(c: &mut GroupCoordinator, now: SimTime, out: CoordinatorOut)
     next
 }
 
+/// A coordinator whose group has completed generation 1 with one member (assigned nothing).
+fn stable_group_of_one() -> (GroupCoordinator, String) {
+    let mut c = coordinator();
+    let m1 = first_member(&mut c);
+    let out = sync(&mut c, 3002, 0, &m1, 1, vec![]);
+    complete_appends(&mut c, 3003, out);
+    (c, m1)
+}
+
 #[test]
 fn partition_for_group_uses_java_string_hash_code() {
     // "g".hashCode() = 103; "analytics".hashCode() = 1994202089 ... abs % 50.
@@ -128,10 +137,7 @@ fn a_leader_sync_is_stored_before_anyone_gets_an_assignment() {
 
 #[test]
 fn a_new_member_triggers_a_rebalance_that_waits_for_the_old_member_to_rejoin() {
-    let mut c = coordinator();
-    let m1 = first_member(&mut c);
-    let out = sync(&mut c, 3002, 0, &m1, 1, vec![]);
-    complete_appends(&mut c, 3003, out);
+    let (mut c, m1) = stable_group_of_one();
 
     let out = join(&mut c, 5000, 1, "");
     let (_, _, _, m2, _) = join_answer(&out, 1);
@@ -152,10 +158,7 @@ fn a_new_member_triggers_a_rebalance_that_waits_for_the_old_member_to_rejoin() {
 
 #[test]
 fn a_silent_member_is_removed_after_its_session_timeout() {
-    let mut c = coordinator();
-    let m1 = first_member(&mut c);
-    let out = sync(&mut c, 3002, 0, &m1, 1, vec![]);
-    complete_appends(&mut c, 3003, out);
+    let (mut c, m1) = stable_group_of_one();
     let mut out = CoordinatorOut::default();
     c.on_timer(3001 + 9_999, CoordinatorTimer::Session { group_id: GROUP.into(), member_id: m1.clone() }, &mut out);
     assert!(c.group(GROUP).unwrap().members.contains_key(&m1), "not expired yet");
@@ -260,10 +263,7 @@ fn a_new_coordinator_reloads_offsets_and_members_from_the_log() {
 #[test]
 fn the_coordinator_forwards_an_overlapping_assignment_without_validating_it() {
     // Generation 2 with two members, m1 leading.
-    let mut c = coordinator();
-    let m1 = first_member(&mut c);
-    let out = sync(&mut c, 3002, 0, &m1, 1, vec![]);
-    complete_appends(&mut c, 3003, out);
+    let (mut c, m1) = stable_group_of_one();
     let (_, _, _, m2, _) = join_answer(&join(&mut c, 5000, 1, ""), 1);
     join(&mut c, 5001, 1, &m2);
     let out = join(&mut c, 5002, 0, &m1);
@@ -278,7 +278,9 @@ fn the_coordinator_forwards_an_overlapping_assignment_without_validating_it() {
     let done = complete_appends(&mut c, 5010, out);
     let assignment_of = |who: u32| {
         done.responses.iter().find_map(|(to, _, r)| match r {
-            Response::SyncGroup { error: ErrorCode::None, assignment } if *to == client(who) => Some(assignment.clone()),
+            Response::SyncGroup { error: ErrorCode::None, assignment } if *to == client(who) => {
+                Some(assignment.clone())
+            }
             _ => None,
         })
     };
