@@ -121,7 +121,8 @@ mod tests {
         let members = members(&["a", "b", "c"]);
         let counts = BTreeMap::from([(TopicName::from("t"), 6)]);
         // Kafka's range assignor: two partitions each, nothing shared.
-        let kafka = vec![("a".into(), vec![tp(0), tp(1)]), ("b".into(), vec![tp(2), tp(3)]), ("c".into(), vec![tp(4), tp(5)])];
+        let kafka =
+            vec![("a".into(), vec![tp(0), tp(1)]), ("b".into(), vec![tp(2), tp(3)]), ("c".into(), vec![tp(4), tp(5)])];
         assert_eq!(assign("range", &members, &counts, PlantedBug::None), kafka);
         // The planted bug: a's first (0) also to b, b's (2) to c, and c's (4) wraps around to a.
         let overlapping = vec![

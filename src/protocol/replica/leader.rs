@@ -178,8 +178,9 @@ impl LeaderState {
     /// candidate of `Offset::MIN` (a follower that has not fetched yet) is no log end offset
     /// and holds the high watermark even then.
     pub fn next_high_watermark(current: Offset, candidate: Offset, planted_bug: PlantedBug) -> Option<Offset> {
-        let moves_back =
-            planted_bug == PlantedBug::HighWatermarkFollowsIsrMinimum && candidate != Offset::MIN && candidate < current;
+        let moves_back = planted_bug == PlantedBug::HighWatermarkFollowsIsrMinimum
+            && candidate != Offset::MIN
+            && candidate < current;
         (candidate > current || moves_back).then_some(candidate)
     }
 
@@ -264,7 +265,10 @@ mod tests {
         assert_eq!(l.candidate_high_watermark(10, 6, 30_000, 1, |_| true), Some(4));
         // ... Kafka keeps the high watermark; the planted bug follows the ISR minimum back.
         assert_eq!(LeaderState::next_high_watermark(high_watermark, 4, PlantedBug::None), None);
-        assert_eq!(LeaderState::next_high_watermark(high_watermark, 4, PlantedBug::HighWatermarkFollowsIsrMinimum), Some(4));
+        assert_eq!(
+            LeaderState::next_high_watermark(high_watermark, 4, PlantedBug::HighWatermarkFollowsIsrMinimum),
+            Some(4)
+        );
         // Both move forward alike; a follower that has not fetched yet holds it in both.
         for bug in [PlantedBug::None, PlantedBug::HighWatermarkFollowsIsrMinimum] {
             assert_eq!(LeaderState::next_high_watermark(4, 10, bug), Some(10));
