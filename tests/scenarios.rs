@@ -502,6 +502,59 @@ fn transactions_that_read_and_write_form_information_cycles() {
     assert!(cycle.contains("(wr)") && cycle.contains("(ww)"), "a read edge and a write edge: {cycle}");
 }
 
+fn findings<'a>(report: &'a RunReport, check: &str) -> &'a [kafkasim::check::Finding] {
+    &report.outcomes.iter().find(|o| o.name == check).expect("every check runs").findings
+}
+
+#[test]
+fn planted_high_watermark_follows_isr_minimum_moves_the_leaders_high_watermark_back() {
+    let report = check_scenario("planted-high-watermark-follows-isr-minimum");
+    let finding = &findings(&report, "monotonic-high-watermark")[0];
+    let [from, to] = finding.offsets[..] else { panic!("previous and new high watermark: {finding:?}") };
+    assert!(to < from && from > 1000, "a real regression of the leader's high watermark: {from} -> {to}");
+    // The cause: the last follower that lost power before it came back with its log cut to `to`,
+    // still in the ISR (metadata.version 3.9-IV0), and fetched from there.
+    let at = finding.time_ms.expect("timed");
+    let power_loss = report.history.entries.iter().filter(|e| e.time_ms < at).rev().find_map(|e| match &e.event {
+        Event::Truncated { offset, cause: TruncationCause::PowerLoss, .. } => Some((e.node, *offset)),
+        _ => None,
+    });
+    let (follower, kept) = power_loss.expect("a follower lost its unflushed tail first");
+    assert_eq!(kept, to, "the high watermark fell to what {} kept", report.history.node_name(follower));
+    assert!(!finding.nodes.contains(&report.history.node_name(follower)), "the leader moved back, not the follower");
+}
+
+#[test]
+fn planted_assignor_overlaps_gives_two_members_one_partition() {
+    let report = check_scenario("planted-assignor-overlaps");
+    // range gives billing-1 orders-0,1, billing-2 orders-2,3, billing-3 orders-4,5; the planted
+    // bug also gives each member's first partition to the next member, the last's to the first.
+    let mut shared: Vec<(String, Vec<String>)> = findings(&report, "group-exclusive-assignment")
+        .iter()
+        .filter(|f| !f.nodes.is_empty()) // what members believed they own (Assigned)
+        .map(|f| {
+            let mut nodes = f.nodes.clone();
+            nodes.sort();
+            (f.tp.as_ref().expect("a partition").to_string(), nodes)
+        })
+        .collect();
+    shared.sort();
+    let pair = |tp: &str, a: &str, b: &str| (tp.to_string(), vec![a.to_string(), b.to_string()]);
+    assert_eq!(
+        shared,
+        vec![
+            pair("orders-0", "billing-1", "billing-2"),
+            pair("orders-2", "billing-2", "billing-3"),
+            pair("orders-4", "billing-1", "billing-3")
+        ]
+    );
+    // Exactly the shared partitions are read twice by the group.
+    let mut duplicated: Vec<String> =
+        findings(&report, "duplicate").iter().map(|f| f.tp.as_ref().expect("a partition").to_string()).collect();
+    duplicated.sort();
+    assert_eq!(duplicated, ["orders-0", "orders-2", "orders-4"]);
+}
+
 /// Scenarios listed in the tests above; a new scenario file must be added here too.
 const TESTED: &[&str] = &[
     "fault-tolerance",
@@ -531,6 +584,8 @@ const TESTED: &[&str] = &[
     "transactions-late-produce-kip890-on",
     "transactions-concurrent-writers",
     "transactions-read-write-cycle",
+    "planted-high-watermark-follows-isr-minimum",
+    "planted-assignor-overlaps",
 ];
 
 #[test]
