@@ -29,9 +29,12 @@ impl Broker {
             |b| self.image.is_active(b),
         );
         let Some(candidate) = candidate else { return };
-        if candidate <= log.high_watermark() {
-            return; // the leader's high watermark never moves back
-        }
+        // The leader's high watermark never moves back (unless a planted bug makes it).
+        let Some(candidate) =
+            LeaderState::next_high_watermark(log.high_watermark(), candidate, self.config.planted_bug)
+        else {
+            return;
+        };
         let log = self.disk.logs.get_mut(tp).expect("leader hosts its log");
         log.set_high_watermark(candidate);
         out.record(Event::HighWatermark { tp: tp.clone(), high_watermark: candidate, is_leader: true });

@@ -381,7 +381,7 @@ impl KafkaConsumer {
         let Some(coordinator) = group.coordinator else { return };
         let assignments = if leader == member_id {
             let strategy = protocol_name.unwrap_or_else(|| "range".to_string());
-            assign(&strategy, &members, &self.metadata.partition_counts)
+            assign(&strategy, &members, &self.metadata.partition_counts, self.config.planted_bug)
         } else {
             Vec::new()
         };

@@ -99,6 +99,15 @@ fn complete_appends(c: &mut GroupCoordinator, now: SimTime, out: CoordinatorOut)
     next
 }
 
+/// A coordinator whose group has completed generation 1 with one member (assigned nothing).
+fn stable_group_of_one() -> (GroupCoordinator, String) {
+    let mut c = coordinator();
+    let m1 = first_member(&mut c);
+    let out = sync(&mut c, 3002, 0, &m1, 1, vec![]);
+    complete_appends(&mut c, 3003, out);
+    (c, m1)
+}
+
 #[test]
 fn partition_for_group_uses_java_string_hash_code() {
     // "g".hashCode() = 103; "analytics".hashCode() = 1994202089 ... abs % 50.
@@ -128,10 +137,7 @@ fn a_leader_sync_is_stored_before_anyone_gets_an_assignment() {
 
 #[test]
 fn a_new_member_triggers_a_rebalance_that_waits_for_the_old_member_to_rejoin() {
-    let mut c = coordinator();
-    let m1 = first_member(&mut c);
-    let out = sync(&mut c, 3002, 0, &m1, 1, vec![]);
-    complete_appends(&mut c, 3003, out);
+    let (mut c, m1) = stable_group_of_one();
 
     let out = join(&mut c, 5000, 1, "");
     let (_, _, _, m2, _) = join_answer(&out, 1);
@@ -152,10 +158,7 @@ fn a_new_member_triggers_a_rebalance_that_waits_for_the_old_member_to_rejoin() {
 
 #[test]
 fn a_silent_member_is_removed_after_its_session_timeout() {
-    let mut c = coordinator();
-    let m1 = first_member(&mut c);
-    let out = sync(&mut c, 3002, 0, &m1, 1, vec![]);
-    complete_appends(&mut c, 3003, out);
+    let (mut c, m1) = stable_group_of_one();
     let mut out = CoordinatorOut::default();
     c.on_timer(3001 + 9_999, CoordinatorTimer::Session { group_id: GROUP.into(), member_id: m1.clone() }, &mut out);
     assert!(c.group(GROUP).unwrap().members.contains_key(&m1), "not expired yet");
@@ -255,4 +258,34 @@ fn a_new_coordinator_reloads_offsets_and_members_from_the_log() {
     assert_eq!((group.generation_id, group.state, group.offsets[&tp]), (4, GroupState::Empty, 9));
     c.unload(0, &mut out);
     assert!(c.group(GROUP).is_none() && !c.is_coordinator_for(GROUP));
+}
+
+#[test]
+fn the_coordinator_forwards_an_overlapping_assignment_without_validating_it() {
+    // Generation 2 with two members, m1 leading.
+    let (mut c, m1) = stable_group_of_one();
+    let (_, _, _, m2, _) = join_answer(&join(&mut c, 5000, 1, ""), 1);
+    join(&mut c, 5001, 1, &m2);
+    let out = join(&mut c, 5002, 0, &m1);
+    assert_eq!(join_answer(&out, 0).1, 2);
+
+    // A buggy assignor (the planted bug assignor-overlaps) gives t-0 to both members. Kafka's
+    // `GroupCoordinator.handleSyncGroup` stores and hands out what the leader sent, unchecked.
+    let t = |p| TopicPartition::new("t", p);
+    assert!(sync(&mut c, 5003, 1, &m2, 2, vec![]).responses.is_empty(), "a follower waits for the leader");
+    let overlapping = vec![(m1.clone(), vec![t(0), t(1)]), (m2.clone(), vec![t(2), t(0)])];
+    let out = sync(&mut c, 5004, 0, &m1, 2, overlapping);
+    let done = complete_appends(&mut c, 5010, out);
+    let assignment_of = |who: u32| {
+        done.responses.iter().find_map(|(to, _, r)| match r {
+            Response::SyncGroup { error: ErrorCode::None, assignment } if *to == client(who) => {
+                Some(assignment.clone())
+            }
+            _ => None,
+        })
+    };
+    assert_eq!((assignment_of(0), assignment_of(1)), (Some(vec![t(0), t(1)]), Some(vec![t(2), t(0)])));
+    let [Event::GroupStable { generation_id: 2, members, .. }] = &done.events[..] else { panic!("{:?}", done.events) };
+    assert!(members.iter().all(|m| m.partitions.contains(&t(0))), "both own t-0, as recorded: {members:?}");
+    assert_eq!(c.group(GROUP).unwrap().state, GroupState::Stable);
 }

@@ -11,9 +11,11 @@
 //! - One AlterPartition at a time. While one is pending, the "maximal ISR" (KIP-497) — the wider
 //!   of the old and proposed ISR — is what the high watermark waits for.
 //! - The high watermark is the smallest log end offset over the maximal ISR and every replica
-//!   caught up and eligible to join it; it never moves back, and it does not move at all while the
+//!   caught up and eligible to join it; it never moves back (unless the planted bug
+//!   `high-watermark-follows-isr-minimum` is on), and it does not move at all while the
 //!   committed ISR is smaller than `min.insync.replicas` (KIP-966, Kafka 3.7+).
 
+use crate::protocol::config::planted_bug::PlantedBug;
 use crate::protocol::types::*;
 use std::collections::BTreeMap;
 
@@ -167,6 +169,21 @@ impl LeaderState {
         Some(high_watermark)
     }
 
+    /// Where the leader's high watermark goes from `current`, given [`Self::candidate_high_watermark`]:
+    /// `None` to stay. Kafka only moves it forward (`UnifiedLog.maybeIncrementHighWatermark`).
+    ///
+    /// The planted bug [`PlantedBug::HighWatermarkFollowsIsrMinimum`] also moves it back to a
+    /// lower candidate: the smallest log end offset in the ISR, which drops when an ISR member
+    /// fetches from below the high watermark (a follower that lost its unflushed tail). A
+    /// candidate of `Offset::MIN` (a follower that has not fetched yet) is no log end offset
+    /// and holds the high watermark even then.
+    pub fn next_high_watermark(current: Offset, candidate: Offset, planted_bug: PlantedBug) -> Option<Offset> {
+        let moves_back = planted_bug == PlantedBug::HighWatermarkFollowsIsrMinimum
+            && candidate != Offset::MIN
+            && candidate < current;
+        (candidate > current || moves_back).then_some(candidate)
+    }
+
     /// ISR members (other than the leader) that have not caught up for too long.
     pub fn out_of_sync_replicas(
         &self,
@@ -233,6 +250,31 @@ mod tests {
         // min.insync.replicas above the replica count is capped (effectiveMinIsr).
         let single = LeaderState::new(BrokerId(1), &b(&[1]), b(&[1]), 0, 0);
         assert!(!single.is_under_min_isr(3));
+    }
+
+    #[test]
+    fn a_follower_fetching_from_below_the_high_watermark_moves_it_back_only_under_the_planted_bug() {
+        let mut l = leader_of_three(0);
+        l.update_follower_fetch_state(BrokerId(2), 10, 5, 10);
+        l.update_follower_fetch_state(BrokerId(3), 10, 5, 10);
+        let high_watermark = l.candidate_high_watermark(10, 5, 30_000, 1, |_| true).expect("not under min ISR");
+        assert_eq!(high_watermark, 10);
+        // Broker 3 lost its unflushed tail and fetches from 4: its log end offset moves down
+        // (`Replica.updateFetchStateOrThrow` takes the fetch offset as it is) ...
+        assert!(l.update_follower_fetch_state(BrokerId(3), 4, 6, 10));
+        assert_eq!(l.candidate_high_watermark(10, 6, 30_000, 1, |_| true), Some(4));
+        // ... Kafka keeps the high watermark; the planted bug follows the ISR minimum back.
+        assert_eq!(LeaderState::next_high_watermark(high_watermark, 4, PlantedBug::None), None);
+        assert_eq!(
+            LeaderState::next_high_watermark(high_watermark, 4, PlantedBug::HighWatermarkFollowsIsrMinimum),
+            Some(4)
+        );
+        // Both move forward alike; a follower that has not fetched yet holds it in both.
+        for bug in [PlantedBug::None, PlantedBug::HighWatermarkFollowsIsrMinimum] {
+            assert_eq!(LeaderState::next_high_watermark(4, 10, bug), Some(10));
+            assert_eq!(LeaderState::next_high_watermark(10, 10, bug), None);
+            assert_eq!(LeaderState::next_high_watermark(10, Offset::MIN, bug), None);
+        }
     }
 
     #[test]
