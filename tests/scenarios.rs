@@ -606,6 +606,7 @@ fn a_consumer_before_kip320_silently_skips_what_replaced_the_records_it_read() {
     let polled = offsets_polled_by_group(&report.history, "readers", "events", 0);
     // Every lost record sits at an offset the reader did read, from the old leader's log.
     assert!(lost.findings.iter().flat_map(|f| &f.offsets).all(|o| polled.contains(o)), "{:?}", lost.findings[0]);
+    assert!(lost.findings[0].message.contains("diverged there"), "explained: {}", lost.findings[0].message);
 }
 
 /// (read up to, read next) of a nonmonotonic-poll finding.

@@ -99,9 +99,16 @@ pub fn lost_write(history: &History, obs: &Observations, finals: &FinalLogs) -> 
             if !truncations.is_empty() {
                 message.push_str(&format!("; {}", truncations.join("; ")));
             } else if still_in_final_log(finals, tp, offset, value) {
-                message.push_str(
-                    "; it is still in the log: the consumers skipped it (a commit moved past it before it was processed)",
-                );
+                message.push_str(if now_there.is_some() {
+                    // Zoo #5: a consumer read this offset from a log that later lost it, and did
+                    // not go back when the new leader's log replaced it.
+                    "; it is still in the log: the consumers read another record at this offset, from a log that \
+                     diverged there, and read on past it (a consumer that does not validate its position after a \
+                     leader change, as before KIP-320)"
+                } else {
+                    "; it is still in the log: the consumers skipped it (a commit moved past it before it was \
+                     processed, or a fetch passed over it)"
+                });
             }
             Finding::new(message).at(ack.time_ms).partition(tp).offsets([offset]).values([value])
         });
