@@ -528,8 +528,7 @@ fn offsets_polled_by_group(history: &History, group: &str, topic: &str, partitio
 #[test]
 fn a_leader_that_drops_a_batch_from_consumer_fetches_makes_readers_skip_acknowledged_records() {
     let report = check_scenario("planted-fetch-drops-middle-batch");
-    let skip = report.outcomes.iter().find(|o| o.name == "int-poll-skip").expect("checked");
-    let finding = &skip.findings[0];
+    let finding = &findings(&report, "int-poll-skip")[0];
     let tp = finding.tp.as_ref().expect("names its partition");
     let polled = offsets_polled_by_group(&report.history, "readers", &tp.topic, tp.partition);
     assert!(!finding.offsets.is_empty() && finding.offsets.iter().all(|o| !polled.contains(o)), "{finding:?}");
@@ -594,19 +593,19 @@ fn a_kip320_consumer_rereads_from_where_an_unclean_truncation_diverged() {
         panic!("one truncation detected: {:?}", truncations_detected(&report.history, "readers"))
     };
     assert!(diverging < position, "the log diverged below the position: {diverging} < {position}");
-    let back = report.outcomes.iter().find(|o| o.name == "nonmonotonic-poll").expect("checked");
-    assert_eq!(backwards_offsets(&back.findings[0]), (position - 1, diverging), "{:?}", back.findings[0]);
+    let back = &findings(&report, "nonmonotonic-poll")[0];
+    assert_eq!(backwards_offsets(back), (position - 1, diverging), "{back:?}");
 }
 
 #[test]
 fn a_consumer_before_kip320_silently_skips_what_replaced_the_records_it_read() {
     let report = check_scenario("kip320-consumer-skips-truncated-records");
     assert!(truncations_detected(&report.history, "readers").is_empty(), "nothing validates its position");
-    let lost = report.outcomes.iter().find(|o| o.name == "lost-write").expect("checked");
+    let lost = findings(&report, "lost-write");
     let polled = offsets_polled_by_group(&report.history, "readers", "events", 0);
     // Every lost record sits at an offset the reader did read, from the old leader's log.
-    assert!(lost.findings.iter().flat_map(|f| &f.offsets).all(|o| polled.contains(o)), "{:?}", lost.findings[0]);
-    assert!(lost.findings[0].message.contains("diverged there"), "explained: {}", lost.findings[0].message);
+    assert!(lost.iter().flat_map(|f| &f.offsets).all(|o| polled.contains(o)), "{:?}", lost[0]);
+    assert!(lost[0].message.contains("diverged there"), "explained: {}", lost[0].message);
 }
 
 /// (read up to, read next) of a nonmonotonic-poll finding.
@@ -634,11 +633,14 @@ fn partition_changes(history: &History, tp: &str) -> Vec<PartitionChange> {
         .collect()
 }
 
+/// The findings of check `check`.
+fn findings<'a>(report: &'a RunReport, check: &str) -> &'a [kafkasim::check::Finding] {
+    &report.outcomes.iter().find(|o| o.name == check).expect("every check runs").findings
+}
+
 /// The messages of the findings of check `name` about partition `tp`.
 fn findings_on(report: &RunReport, name: &str, tp: &str) -> Vec<String> {
-    let outcome = report.outcomes.iter().find(|o| o.name == name).expect("a named check");
-    outcome
-        .findings
+    findings(report, name)
         .iter()
         .filter(|f| f.tp.as_ref().is_some_and(|t| t.to_string() == tp))
         .map(|f| f.message.clone())
@@ -692,10 +694,6 @@ fn a_leader_change_that_keeps_the_epoch_gives_two_leaders_one_epoch() {
         .filter(|e| e.node == NodeId::broker(1) && matches!(e.event, Event::Truncated { .. }))
         .count();
     assert_eq!(broker_1_truncations, 0);
-}
-
-fn findings<'a>(report: &'a RunReport, check: &str) -> &'a [kafkasim::check::Finding] {
-    &report.outcomes.iter().find(|o| o.name == check).expect("every check runs").findings
 }
 
 #[test]
