@@ -275,12 +275,17 @@ impl KafkaConsumer {
             if take == 0 {
                 continue;
             }
-            let drained: Vec<(Offset, ValueId, LeaderEpoch)> = queue.drain(..take).collect();
-            if let Some((_, _, epoch)) = drained.last() {
-                self.consumed_epochs.insert(tp.clone(), *epoch);
+            let mut last_epoch = None;
+            let records: Vec<(Offset, ValueId)> = queue
+                .drain(..take)
+                .map(|(offset, value, epoch)| {
+                    last_epoch = Some(epoch);
+                    (offset, value)
+                })
+                .collect();
+            if let Some(epoch) = last_epoch {
+                self.consumed_epochs.insert(tp.clone(), epoch);
             }
-            let records: Vec<(Offset, ValueId)> =
-                drained.into_iter().map(|(offset, value, _)| (offset, value)).collect();
             budget -= take;
             if let (Some(PositionState::Valid(position)), Some(last)) = (self.assignment.get_mut(tp), records.last()) {
                 *position = last.0 + 1;
@@ -458,7 +463,7 @@ impl KafkaConsumer {
                 continue;
             }
             let current_leader_epoch = self.metadata.leader_epoch_of(tp);
-            if let Some(epoch) = current_leader_epoch {
+            if let Some(epoch) = current_leader_epoch.filter(|e| self.known_leader_epochs.get(tp) != Some(e)) {
                 self.known_leader_epochs.insert(tp.clone(), epoch);
             }
             per_broker.entry(leader).or_default().push(FetchPartition {
