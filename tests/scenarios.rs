@@ -595,6 +595,10 @@ fn a_kip320_consumer_rereads_from_where_an_unclean_truncation_diverged() {
     assert!(diverging < position, "the log diverged below the position: {diverging} < {position}");
     let back = &findings(&report, "nonmonotonic-poll")[0];
     assert_eq!(backwards_offsets(back), (position - 1, diverging), "{back:?}");
+    // The report's fault timeline says what the consumer did about it.
+    let lines = kafkasim::report::document::fault_lines(&report.history);
+    let detected = lines.iter().find(|l| l.kind == "truncation detected").expect("on the timeline");
+    assert!(detected.detail.contains(&format!("reads on from offset {diverging}")), "{}", detected.detail);
 }
 
 #[test]
