@@ -557,12 +557,10 @@ impl KafkaConsumer {
     }
 
     fn retry_reset(&mut self, tp: &TopicPartition) {
+        let reset = self.reset_spec();
         if let Some(state) = self.assignment.get_mut(tp) {
             if *state == PositionState::Resetting {
-                *state = PositionState::AwaitingReset(match self.config.auto_offset_reset {
-                    OffsetReset::Latest => OffsetSpec::Latest,
-                    _ => OffsetSpec::Earliest,
-                });
+                *state = PositionState::AwaitingReset(reset);
             }
         }
     }
